@@ -1,0 +1,3 @@
+"""autovenv: activate a project's venv on cd and restore the shell exactly on leaving."""
+
+__version__ = "0.1.0"

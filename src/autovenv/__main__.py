@@ -1,0 +1,3 @@
+from autovenv.cli import run
+
+run()

@@ -1,0 +1,117 @@
+"""The command line. The only module that knows click; the hook path never imports it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Optional
+
+import click
+
+from autovenv import __version__, discover, shells
+from autovenv.errors import AutovenvError
+from autovenv.export import printable
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"autovenv: {printable(message)}", err=True)
+    sys.exit(code)
+
+
+def _shell_or_detect(name: Optional[str]) -> shells.Shell:
+    if not name:
+        try:
+            import shellingham
+
+            name, _path = shellingham.detect_shell()
+        except Exception:
+            _fail("could not detect your shell; name it, e.g. `autovenv hook bash`", 2)
+    assert name
+    try:
+        return shells.get(name)
+    except KeyError:
+        _fail(f"unknown shell {name!r}; supported: {', '.join(shells.names())}", 2)
+        raise  # unreachable
+
+
+def _venv_of(directory: str) -> str:
+    """The venv that `allow`/`deny` act on: the project's venv (existing or future)."""
+    finding = discover.find(os.path.realpath(directory), os.environ)
+    if finding.venv is None:
+        _fail(f"{directory} is not inside a Python project (no venv, no project marker)")
+    assert finding.venv
+    return finding.venv
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="autovenv")
+def main() -> None:
+    """Activate a project's venv on cd; restore the shell exactly on leaving."""
+
+
+@main.command()
+@click.argument("shell", required=False)
+def hook(shell: Optional[str]) -> None:
+    """Print the hook snippet for SHELL (detected when omitted)."""
+    adapter = _shell_or_detect(shell)
+    click.echo(adapter.hook_text(sys.executable), nl=False)
+
+
+@main.command(name="export")
+@click.argument("shell")
+def export_cmd(shell: str) -> None:
+    """The per-cd helper the snippets call (prints shell statements)."""
+    from autovenv.export import main as export_main
+
+    sys.exit(export_main(["export", shell]))
+
+
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(directory: str, as_json: bool) -> None:
+    """Explain the decision for DIRECTORY: project, venv, trust, and why."""
+    from autovenv.status import describe, report
+
+    if not os.path.isdir(directory):
+        _fail(f"{directory} is not a directory", 2)
+    info = report(directory, os.environ)
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        click.echo(describe(info))
+
+
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+def allow(directory: str) -> None:
+    """Trust the venv of the project at DIRECTORY (default: here)."""
+    from autovenv import venvs
+    from autovenv.trust import TrustStore
+
+    venv = _venv_of(directory)
+    if not venvs.is_venv_dir(venv):
+        _fail(f"there is no venv at {venv} yet; nothing to allow")
+    TrustStore(os.environ).allow(venv)
+    click.echo(f"autovenv: allowed {printable(venv)}", err=True)
+
+
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+def deny(directory: str) -> None:
+    """Never activate the venv of the project at DIRECTORY, even after it is recreated."""
+    from autovenv.trust import TrustStore
+
+    venv = _venv_of(directory)
+    TrustStore(os.environ).deny(venv)
+    click.echo(f"autovenv: denied {printable(venv)}; it will not be activated", err=True)
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except AutovenvError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"{e.strerror or e}: {e.filename}" if e.filename else str(e))

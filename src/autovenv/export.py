@@ -1,0 +1,179 @@
+"""The per-cd helper: read the environment and the directory, print statements for the shell.
+
+Runs as `python -I -S .../autovenv/helper.py export SHELL` from the snippets, so it imports the
+standard library only. Statements go to stdout, messages for the user to stderr. The snippet
+passes back what it holds (`_AUTOVENV_ANSWER`) and which messages it has shown
+(`_AUTOVENV_SAID`), so the helper stays silent when nothing changed and says each thing once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+from autovenv import discover, plan, scope, shells, venvs
+from autovenv.trust import ALLOW, DENY, TrustStore
+
+SAID_SEP = "\x1f"
+
+
+def disabled(env: Mapping[str, str]) -> bool:
+    return env.get("AUTOVENV_DISABLE", "") not in ("", "0")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences) made visible."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
+@dataclass
+class Messages:
+    """Messages for stderr, each shown once per shell session (keyed)."""
+
+    said: set[str]
+    pending: list[str] = field(default_factory=list)
+    new_keys: list[str] = field(default_factory=list)
+
+    def once(self, key: str, text: str) -> None:
+        if key in self.said or key in self.new_keys:
+            return
+        self.new_keys.append(key)
+        self.pending.append("autovenv: " + printable(text))
+
+
+@dataclass(frozen=True)
+class Answer:
+    decision: plan.Decision
+    scope: scope.Scope
+
+
+def current_directory(env: Mapping[str, str], messages: Messages) -> str:
+    """The shell's directory, physical; the nearest existing ancestor when it was deleted."""
+    pwd = env.get("PWD") or ""
+    if not os.path.isabs(pwd):
+        try:
+            pwd = os.getcwd()
+        except OSError:
+            pwd = "/"
+    if os.path.isdir(pwd):
+        return os.path.realpath(pwd)
+    existing = pwd
+    while not os.path.isdir(existing):
+        existing = os.path.dirname(existing)
+    messages.once("gone:" + pwd, f"the current directory {pwd} no longer exists; using {existing}")
+    return os.path.realpath(existing)
+
+
+def decide(env: Mapping[str, str], messages: Messages) -> Answer:
+    if disabled(env):
+        return Answer(plan.Deactivate(), scope.EVERYWHERE)
+    if plan.hand_activated(env):
+        venv = env.get("VIRTUAL_ENV", "")
+        messages.once("hand:" + venv, f"leaving {venv} alone: it was activated by hand")
+        return Answer(plan.Deactivate(), scope.EVERYWHERE)
+    directory = current_directory(env, messages)
+    finding = discover.find(directory, env)
+    for problem in finding.problems:
+        messages.once("problem:" + problem, problem)
+    if finding.rule != 1:
+        return Answer(plan.Deactivate(), scope.for_finding(finding, env))
+    assert finding.venv and finding.holder
+    store = TrustStore(env)
+    records = (store.record_path(ALLOW, finding.venv), store.record_path(DENY, finding.venv))
+    where = scope.for_finding(finding, env, records)
+    verdict = store.verdict(finding.venv)
+    if not verdict.trusted:
+        if not verdict.denied:
+            messages.once(
+                "untrusted:" + finding.venv,
+                f"not activating {finding.venv}: {verdict.reason}. "
+                f"To trust it: autovenv allow {shell_word(finding.holder)}",
+            )
+        return Answer(plan.Deactivate(), where)
+    health = venvs.check_health(finding.venv)
+    if health.problem:
+        messages.once(
+            "unhealthy:" + finding.venv,
+            f"not activating {finding.venv}: {health.problem} (fix: {health.fix})",
+        )
+        return Answer(plan.Deactivate(), where)
+    return Answer(activation(finding, env), where)
+
+
+def shell_word(path: str) -> str:
+    """A path as a user would type it after a command (for messages only)."""
+    import shlex
+
+    return shlex.quote(path)
+
+
+def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activate:
+    assert finding.venv and finding.holder
+    venv = finding.venv
+    # uv run/uv pip use <project>/.venv (or UV_PROJECT_ENVIRONMENT); when autovenv picked
+    # another venv, point uv at it too, so uv agrees and does not warn about VIRTUAL_ENV.
+    default = os.path.join(finding.holder, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
+    uv_env: Optional[str] = None
+    if os.path.normpath(default) != venv:
+        uv_env = venv
+    return plan.Activate(
+        venv=venv,
+        bin_dir=venvs.bin_dir(venv),
+        prompt=venvs.prompt_name(venv, finding.holder),
+        uv_project_environment=uv_env,
+    )
+
+
+def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> str:
+    answer = decide(env, messages)
+    changes = plan.changes(env, answer.decision)
+    signature = answer.scope.signature()
+    if not changes and not messages.new_keys and signature == env.get("_AUTOVENV_ANSWER"):
+        return ""
+    said = [k for k in env.get("_AUTOVENV_SAID", "").split(SAID_SEP) if k] + messages.new_keys
+    lines = shell.render(changes)
+    lines += shell.set_local("_autovenv_scope", [answer.scope.directory])
+    lines += shell.set_local("_autovenv_probes", answer.scope.probes)
+    lines += shell.set_local("_autovenv_globs", answer.scope.globs)
+    lines += shell.set_local("_autovenv_watch", answer.scope.watch)
+    lines += shell.set_local("_autovenv_answer", [signature])
+    lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
+    return "".join(line + "\n" for line in lines)
+
+
+def write(stream: object, text: str) -> None:
+    data = text.encode("utf-8", "surrogateescape")
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:  # pragma: no cover - a replaced stream (tests)
+        stream.write(text)  # type: ignore[attr-defined]
+
+
+def main(argv: list[str]) -> int:
+    """`export SHELL`: exit 0 with statements, 2 for a usage error, 1 for our own bug."""
+    if len(argv) != 2 or argv[0] != "export":
+        write(sys.stderr, "usage: helper.py export SHELL\n")
+        return 2
+    try:
+        shell = shells.get(argv[1])
+    except KeyError:
+        write(sys.stderr, f"autovenv: unknown shell {printable(argv[1])!r}; known: {', '.join(shells.names())}\n")
+        return 2
+    try:
+        env = dict(os.environ)
+        messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
+        out = render(env, shell, messages)
+    except Exception as e:  # our own bug: one line, and the snippet keeps the shell working
+        write(sys.stderr, f"autovenv: internal error ({type(e).__name__}: {printable(str(e))}); please report it\n")
+        return 1
+    if messages.pending:
+        write(sys.stderr, "".join(m + "\n" for m in messages.pending))
+    write(sys.stdout, out)
+    return 0

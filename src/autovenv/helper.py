@@ -1,0 +1,13 @@
+"""Entry point of the per-cd helper, run by the snippets as
+`python -I -S /path/to/autovenv/helper.py export SHELL`: no site-packages, stdlib only."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    # -I keeps this file's directory off sys.path; our package's parent goes last, behind
+    # the stdlib, so nothing beside it can shadow a standard module.
+    sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from autovenv.export import main
+
+    sys.exit(main(sys.argv[1:]))

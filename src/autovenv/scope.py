@@ -1,0 +1,94 @@
+"""How far an answer holds, so the snippet can skip the helper with file tests alone.
+
+An answer made for directory D holds for every directory at or below `directory`, as long as
+no name in `probes` (or `globs`) exists in a directory between the new $PWD and `directory`
+(that directory itself excluded), none of those directories is a symbolic link, and every
+path in `watch` still exists (prefix "1") or still does not ("0"). The snippet checks exactly
+that with builtins; anything else makes it ask the helper again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from autovenv import discover
+
+SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class Scope:
+    directory: str = ""  # '' = holds nowhere: ask at every change of directory
+    probes: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+    watch: tuple[str, ...] = ()
+
+    def signature(self) -> str:
+        return SEP.join((self.directory, *self.probes, "", *self.globs, "", *self.watch))
+
+
+EVERYWHERE = Scope(directory="/")
+
+
+def watched(paths: Iterable[str]) -> tuple[str, ...]:
+    """Each path with its present existence: what the snippet compares against at a prompt."""
+    return tuple(("1" if os.path.lexists(p) else "0") + p for p in paths)
+
+
+def _venv_probes(env: Mapping[str, str]) -> tuple[str, ...]:
+    # ".venv" itself (directory or redirect file); other names only when they are venvs.
+    return tuple(
+        ".venv" if name == ".venv" else os.path.join(name, "pyvenv.cfg")
+        for name in discover.venv_names(env)
+    )
+
+
+def _venv_watch(directory: str, env: Mapping[str, str]) -> list[str]:
+    paths = [os.path.join(directory, ".venv")]
+    paths += [os.path.join(directory, n, "pyvenv.cfg") for n in discover.venv_names(env)]
+    return paths
+
+
+def for_finding(
+    finding: discover.Finding, env: Mapping[str, str], trust_records: Iterable[str] = ()
+) -> Scope:
+    venv_probes = _venv_probes(env)
+    if finding.rule == 1:
+        assert finding.holder and finding.venv
+        watch = [os.path.join(finding.venv, "pyvenv.cfg"), *trust_records]
+        if finding.redirect:
+            watch.append(finding.redirect)
+        scope = Scope(finding.holder, venv_probes, (), watched(watch))
+    elif finding.rule == 2:
+        assert finding.marker and finding.project
+        member = os.path.dirname(finding.marker)
+        probes = venv_probes + discover.STRONG_MARKERS
+        globs: tuple[str, ...] = ()
+        if finding.marker_strength == "weak":
+            probes += discover.WEAK_MARKER_FILES
+            globs = (discover.WEAK_MARKER_PREFIX + "*" + discover.WEAK_MARKER_SUFFIX,)
+        paths = _venv_watch(member, env)
+        if finding.project != member:
+            paths += _venv_watch(finding.project, env)
+        scope = Scope(member, probes, globs, watched(dict.fromkeys(paths)))
+    else:
+        probes = venv_probes + discover.STRONG_MARKERS + discover.WEAK_MARKER_FILES
+        globs = (discover.WEAK_MARKER_PREFIX + "*" + discover.WEAK_MARKER_SUFFIX,)
+        scope = Scope(finding.top, probes, globs, watched(_venv_watch(finding.start, env)))
+    return _within_ceilings(scope, finding.start, env)
+
+
+def _within_ceilings(scope: Scope, start: str, env: Mapping[str, str]) -> Scope:
+    """A ceiling below the scope's directory would cut the walk short: narrow the scope."""
+
+    def below(ceiling: str, directory: str) -> bool:
+        return ceiling.startswith(directory.rstrip("/") + "/")
+
+    stops = discover.ceilings(env)
+    if not any(below(c, scope.directory) for c in stops):
+        return scope
+    if any(below(c, start) for c in stops) or start in stops:
+        return Scope()
+    return Scope(start, scope.probes, scope.globs, scope.watch)

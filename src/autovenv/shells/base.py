@@ -1,0 +1,68 @@
+"""What every shell adapter provides, and what is written once for all of them."""
+
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+from autovenv.plan import Change, Rehash, Set, Unset
+
+PYTHON_PLACEHOLDER = "__AUTOVENV_PYTHON__"
+HELPER_PLACEHOLDER = "__AUTOVENV_HELPER__"
+
+
+def snippet_dir() -> str:
+    """shell/ inside the installed package (wheel), else the repository's (editable install)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    inside = os.path.join(package, "shell")
+    if os.path.isdir(inside):
+        return inside
+    return os.path.join(os.path.dirname(os.path.dirname(package)), "shell")
+
+
+def helper_path() -> str:
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.join(package, "helper.py")
+
+
+class Shell:
+    """One shell: its name, its snippet file, and how it quotes, sets and unsets."""
+
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    snippet: str = ""
+
+    def quote(self, value: str) -> str:
+        raise NotImplementedError
+
+    def set_env(self, name: str, value: str) -> str:
+        raise NotImplementedError
+
+    def unset_env(self, name: str) -> str:
+        raise NotImplementedError
+
+    def set_local(self, name: str, values: Sequence[str]) -> list[str]:
+        """A list-valued variable of the snippet's own, not exported."""
+        raise NotImplementedError
+
+    def rehash(self) -> list[str]:
+        return []
+
+    def render(self, changes: Sequence[Change]) -> list[str]:
+        lines: list[str] = []
+        for change in changes:
+            if isinstance(change, Set):
+                lines.append(self.set_env(change.name, change.value))
+            elif isinstance(change, Unset):
+                lines.append(self.unset_env(change.name))
+            elif isinstance(change, Rehash):
+                lines += self.rehash()
+        return lines
+
+    def hook_text(self, python: str) -> str:
+        """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
+        with open(os.path.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
+            text = f.read()
+        return text.replace(PYTHON_PLACEHOLDER, self.quote(python)).replace(
+            HELPER_PLACEHOLDER, self.quote(helper_path())
+        )

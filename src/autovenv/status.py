@@ -1,0 +1,74 @@
+"""`autovenv status`: the decision for a directory, and why, in words and as JSON."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from autovenv import discover, plan, venvs
+from autovenv.trust import TrustStore
+
+
+def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
+    directory = os.path.realpath(directory)
+    finding = discover.find(directory, env)
+    info: dict[str, Any] = {
+        "directory": directory,
+        "rule": finding.rule,
+        "reason": finding.reason,
+        "project": finding.project or finding.holder,
+        "marker": finding.marker,
+        "venv": finding.venv,
+        "venv_exists": finding.rule == 1,
+        "redirect": finding.redirect,
+        "python": None,
+        "trusted": None,
+        "trust_reason": None,
+        "health": None,
+        "active": False,
+        "will_activate": False,
+        "disabled": env.get("AUTOVENV_DISABLE", "") not in ("", "0"),
+        "hand_activated": env.get("VIRTUAL_ENV") if plan.hand_activated(env) else None,
+        "problems": list(finding.problems),
+    }
+    if finding.rule == 1 and finding.venv:
+        verdict = TrustStore(env).verdict(finding.venv)
+        health = venvs.check_health(finding.venv)
+        info.update(
+            python=venvs.python_version(finding.venv) or None,
+            trusted=verdict.trusted,
+            trust_reason=verdict.reason,
+            health=health.problem or "ok",
+            active=plan.owns_active_venv(env) and env.get("VIRTUAL_ENV") == finding.venv,
+            will_activate=verdict.trusted and not health.problem,
+        )
+    return info
+
+
+def describe(info: Mapping[str, Any]) -> str:
+    lines = [f"directory: {info['directory']}"]
+    if info["rule"] == 3:
+        lines.append("project:   none")
+    else:
+        lines.append(f"project:   {info['project']}")
+    lines.append(f"why:       rule {info['rule']}: {info['reason']}")
+    if info["venv"]:
+        if info["venv_exists"]:
+            python = f" (Python {info['python']})" if info["python"] else ""
+            lines.append(f"venv:      {info['venv']}{python}")
+            lines.append(f"trusted:   {'yes' if info['trusted'] else 'no'}: {info['trust_reason']}")
+            if info["health"] != "ok":
+                lines.append(f"health:    {info['health']}")
+            lines.append("active:    " + ("yes" if info["active"] else "no"))
+            if not info["will_activate"]:
+                lines.append("autovenv will not activate it" + (
+                    f"; to trust it: autovenv allow {info['project']}" if not info["trusted"] else ""))
+        else:
+            lines.append(f"venv:      no venv yet (it would be {info['venv']})")
+    if info["disabled"]:
+        lines.append("paused:    AUTOVENV_DISABLE is set")
+    if info["hand_activated"]:
+        lines.append(f"note:      {info['hand_activated']} was activated by hand; autovenv leaves it alone")
+    for problem in info["problems"]:
+        lines.append(f"problem:   {problem}")
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""Which venvs may be activated: one small record file per venv, under the user's data dir.
+
+A record is named after the venv's real path, so the hook snippet can watch for its
+appearance with a plain file test (no process). `allow/` records also hold the identity of the
+venv's pyvenv.cfg, so a different venv later made at the same path (a re-cloned repository
+that ships a .venv) is not trusted by an old `allow`. `deny/` records hold only the path:
+a denied venv stays denied even after it is recreated.
+Writes go to a temporary file renamed into place, so concurrent shells never see half a record.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Mapping
+
+from autovenv import venvs
+
+ALLOW, DENY = "allow", "deny"
+MAX_NAME_BYTES = 200
+
+
+def data_dir(env: Mapping[str, str]) -> str:
+    """autovenv's data directory (AUTOVENV_DATA_DIR overrides the platform's usual place)."""
+    override = env.get("AUTOVENV_DATA_DIR")
+    if override:
+        return os.path.abspath(override)
+    home = env.get("HOME") or os.path.expanduser("~")
+    if sys.platform == "win32":
+        base = env.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+    elif sys.platform == "darwin":
+        base = os.path.join(home, "Library", "Application Support")
+    else:
+        base = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    return os.path.join(base, "autovenv")
+
+
+def record_name(real_venv: str) -> str:
+    """A file name that stands for one venv path: readable when short, hashed when long."""
+    name = real_venv.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+    if len(os.fsencode(name)) <= MAX_NAME_BYTES:
+        return name
+    import hashlib
+
+    return "sha256-" + hashlib.sha256(os.fsencode(real_venv)).hexdigest()
+
+
+def identity(venv: str) -> str:
+    """What makes this venv this venv: the inode, mtime and size of its pyvenv.cfg."""
+    try:
+        st = os.stat(os.path.join(venv, venvs.CFG_NAME))
+    except OSError:
+        return ""
+    return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    trusted: bool
+    reason: str  # words for the user: why (not) trusted
+    denied: bool = False
+
+
+class TrustStore:
+    def __init__(self, env: Mapping[str, str]):
+        self.root = os.path.join(data_dir(env), "trust")
+
+    def record_path(self, kind: str, venv: str) -> str:
+        return os.path.join(self.root, kind, record_name(os.path.realpath(venv)))
+
+    def allow(self, venv: str) -> None:
+        real = os.path.realpath(venv)
+        self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{real}")
+        self._remove(self.record_path(DENY, venv))
+
+    def deny(self, venv: str) -> None:
+        self._write(self.record_path(DENY, venv), os.path.realpath(venv))
+        self._remove(self.record_path(ALLOW, venv))
+
+    # autovenv made it: the same record as an explicit allow.
+    record_created = allow
+
+    def verdict(self, venv: str) -> Verdict:
+        real = os.path.realpath(venv)
+        if os.path.lexists(self.record_path(DENY, venv)):
+            return Verdict(False, "you denied it (autovenv deny)", denied=True)
+        path = self.record_path(ALLOW, venv)
+        try:
+            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+                text = f.read(1 << 16)
+        except FileNotFoundError:
+            return Verdict(False, "it is not trusted yet (autovenv did not make it, and it was not allowed)")
+        except OSError as e:
+            return Verdict(False, f"its trust record {path} cannot be read ({e.strerror})")
+        recorded_identity, sep, recorded_path = text.partition("\n")
+        if not sep or recorded_path != real:
+            return Verdict(False, f"its trust record {path} is corrupt; allow it again")
+        if recorded_identity != identity(venv):
+            return Verdict(False, "it has been replaced since it was allowed (pyvenv.cfg changed)")
+        return Verdict(True, "you allowed it, or autovenv made it")
+
+    def _write(self, path: str, text: str) -> None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(text)
+        os.replace(tmp, path)
+
+    @staticmethod
+    def _remove(path: str) -> None:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,131 @@
+"""What a venv directory is: its pyvenv.cfg, its bin directory, its prompt, its health.
+
+autovenv never runs a venv's interpreter to learn any of this (a .pth file in an untrusted
+venv would run at start-up); everything comes from reading files.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass
+
+from autovenv.errors import BrokenVenv
+
+CFG_NAME = "pyvenv.cfg"
+# A redirect file is tiny; anything bigger is not one.
+MAX_REDIRECT_BYTES = 4096
+
+
+def bin_dir(venv: str) -> str:
+    return os.path.join(venv, "Scripts" if sys.platform == "win32" else "bin")
+
+
+def python_path(venv: str) -> str:
+    return os.path.join(bin_dir(venv), "python.exe" if sys.platform == "win32" else "python")
+
+
+def is_venv_dir(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, CFG_NAME))
+
+
+def read_cfg(venv: str) -> dict[str, str]:
+    """pyvenv.cfg as a dict with lower-case keys; {} when unreadable."""
+    cfg: dict[str, str] = {}
+    try:
+        with open(os.path.join(venv, CFG_NAME), encoding="utf-8", errors="replace") as f:
+            text = f.read(65536)
+    except OSError:
+        return cfg
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            cfg[key.strip().lower()] = value.strip()
+    return cfg
+
+
+def prompt_name(venv: str, project_dir: str) -> str:
+    """What the venv's own activate script would put in VIRTUAL_ENV_PROMPT."""
+    prompt = read_cfg(venv).get("prompt", "")
+    if len(prompt) >= 2 and prompt[0] == prompt[-1] and prompt[0] in "'\"":
+        prompt = prompt[1:-1]
+    return prompt or os.path.basename(project_dir.rstrip(os.sep)) or project_dir
+
+
+def python_version(venv: str) -> str:
+    """The venv's Python version as recorded in pyvenv.cfg ('' when unknown)."""
+    cfg = read_cfg(venv)
+    return cfg.get("version_info") or cfg.get("version") or ""
+
+
+def follow_redirect(redirect_file: str) -> str:
+    """The venv a `.venv` file points at (PEP 832 draft). BrokenVenv when it is not one.
+
+    The target is followed once: a target that is itself a redirect is an error.
+    """
+    try:
+        with open(redirect_file, "rb") as f:
+            raw = f.read(MAX_REDIRECT_BYTES + 1)
+    except OSError as e:
+        raise BrokenVenv(f"cannot read the .venv redirect file {redirect_file}: {e.strerror}") from None
+    lines = [ln.strip() for ln in raw.split(b"\n") if ln.strip()]
+    if len(raw) > MAX_REDIRECT_BYTES or len(lines) != 1 or b"\0" in lines[0]:
+        raise BrokenVenv(f"the .venv file {redirect_file} does not hold exactly one path")
+    try:
+        text = os.fsdecode(lines[0])
+    except UnicodeDecodeError:
+        raise BrokenVenv(f"the .venv file {redirect_file} does not hold a valid path") from None
+    target = os.path.normpath(os.path.join(os.path.dirname(redirect_file), text))
+    if not os.path.isdir(target):
+        raise BrokenVenv(f"the .venv file {redirect_file} points to a missing directory")
+    if not is_venv_dir(target):
+        raise BrokenVenv(f"the .venv file {redirect_file} points to a directory that is not a venv")
+    return target
+
+
+@dataclass(frozen=True)
+class Health:
+    """Why a venv must not be activated even when trusted ('' = fine)."""
+
+    problem: str = ""
+    fix: str = ""
+
+
+def check_health(venv: str) -> Health:
+    """Ownership, permissions, a moved venv, a vanished interpreter."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for path in (venv, bin_dir(venv), os.path.join(venv, CFG_NAME)):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if uid is not None and st.st_uid not in (uid, 0):
+            return Health(f"{path} belongs to another user", "recreate it: autovenv recreate")
+        if st.st_mode & stat.S_IWOTH and not (st.st_mode & stat.S_ISVTX):
+            return Health(f"{path} is writable by every user", f"chmod o-w {path}")
+    if not os.path.exists(python_path(venv)):
+        return Health("its Python interpreter is gone", "autovenv recreate")
+    moved = _moved_from(venv)
+    if moved:
+        return Health(f"it was made at {moved} and has moved since", "autovenv recreate")
+    return Health()
+
+
+def _moved_from(venv: str) -> str:
+    """The path the venv was created at, when its activate script names another one."""
+    try:
+        with open(os.path.join(bin_dir(venv), "activate"), encoding="utf-8", errors="replace") as f:
+            text = f.read(65536)
+    except OSError:
+        return ""
+    candidates = {venv, os.path.realpath(venv)}
+    if any(c in text for c in candidates):
+        return ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("VIRTUAL_ENV=") or line.startswith("export VIRTUAL_ENV="):
+            value = line.split("=", 1)[1].strip().strip("'\"")
+            if value.startswith("/"):
+                return value
+    return ""
