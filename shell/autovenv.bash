@@ -119,7 +119,7 @@ _autovenv_run() {
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
-    local status=$?
+    local rc=$?
     if [[ $PWD != "$_autovenv_pwd" ]]; then
         _autovenv_pwd=$PWD
         _autovenv_in_scope || _autovenv_stale=1
@@ -130,18 +130,20 @@ _autovenv_hook() {
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
     fi
-    return $status
+    return $rc
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.
 autovenv() {
     "$_autovenv_python" -I -m autovenv "$@"
-    local status=$?
+    local rc=$?
     _autovenv_stale=1
-    return $status
+    return $rc
 }
 
 # --- Install the hook once, in front of whatever PROMPT_COMMAND already does ---------------
+# AUTOVENV_HOOK_PID tells `autovenv doctor` (a child of this shell) that the hook is loaded here.
+export AUTOVENV_HOOK_PID=$$
 if [[ -z ${_autovenv_loaded-} ]]; then
     _autovenv_loaded=1
     # bash >= 5.1 may hold PROMPT_COMMAND as an array (${var@a} needs bash >= 4.4).

@@ -1,0 +1,141 @@
+# autovenv hook for fish. Load it with:  autovenv hook fish | source
+# The helper decides; this file only asks it when something changed, and evaluates the answer.
+
+# --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
+set -g _autovenv_python __AUTOVENV_PYTHON__
+set -g _autovenv_helper __AUTOVENV_HELPER__
+
+# --- State of this shell session (not exported) ----------------------------------------
+# The last answer holds at and below _autovenv_scope unless a probe name appears between
+# $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
+set -g _autovenv_scope ''
+set -g _autovenv_probes
+set -g _autovenv_globs
+set -g _autovenv_watch
+set -g _autovenv_answer ''
+set -g _autovenv_said ''
+set -g _autovenv_pwd ''
+set -g _autovenv_seen ''
+set -g _autovenv_stale 1
+set -g _autovenv_failed ''
+
+# Does the last answer still hold for $PWD? Builtins only.
+function _autovenv_in_scope
+    set -l dir $PWD
+    test -n "$_autovenv_scope"; or return 1
+    if test "$_autovenv_scope" != /; and test "$dir" != "$_autovenv_scope"
+        string match -q -- "$_autovenv_scope/*" "$dir"; or return 1
+    end
+    while test "$dir" != "$_autovenv_scope"; and test -n "$dir"
+        test -L "$dir"; and return 1
+        for name in $_autovenv_probes
+            test -e "$dir/$name"; and return 1
+        end
+        for pattern in $_autovenv_globs
+            # $dir is never a pattern in fish; the names in it are matched against $pattern.
+            set -l names (string replace -r -- '.*/' '' $dir/*)
+            string match -q -- $pattern $names; and return 1
+        end
+        set dir (string replace -r -- '/[^/]*$' '' $dir)
+        test -n "$dir"; or set dir /
+        if test "$dir" = /; and test "$_autovenv_scope" != /
+            return 1
+        end
+    end
+    return 0
+end
+
+# Has any watched path appeared or disappeared?
+function _autovenv_watch_changed
+    for entry in $_autovenv_watch
+        set -l path (string sub -s 2 -- $entry)
+        if test -e "$path"; or test -L "$path"
+            string match -q '1*' -- $entry; or return 0
+        else
+            string match -q '0*' -- $entry; or return 0
+        end
+    end
+    return 1
+end
+
+# Prefix the prompt like a venv's activate does: wrap fish_prompt, unwrap it exactly later.
+function _autovenv_sync_prompt
+    set -l want 0
+    if set -q AUTOVENV_VENV; and test -n "$AUTOVENV_VENV"; and test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
+        set -q VIRTUAL_ENV_DISABLE_PROMPT; and test -n "$VIRTUAL_ENV_DISABLE_PROMPT"; or set want 1
+    end
+    if test $want = 1
+        functions -q _autovenv_old_fish_prompt; and return 0
+        functions -q fish_prompt; or return 0
+        functions -c fish_prompt _autovenv_old_fish_prompt
+        function fish_prompt
+            set -l last_status $status
+            printf '(%s) ' $VIRTUAL_ENV_PROMPT
+            # Give the wrapped prompt the status it would have seen.
+            echo "exit $last_status" | source
+            _autovenv_old_fish_prompt
+        end
+    else if functions -q _autovenv_old_fish_prompt
+        functions -e fish_prompt
+        functions -c _autovenv_old_fish_prompt fish_prompt
+        functions -e _autovenv_old_fish_prompt
+    end
+end
+
+# Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
+function _autovenv_run
+    set -l out
+    set -l rc 0
+    if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
+        if test -n "$_autovenv_failed"
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+                $_autovenv_python -I -S $_autovenv_helper export fish 2>/dev/null | string collect)
+            set rc $pipestatus[1]
+        else
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+                $_autovenv_python -I -S $_autovenv_helper export fish | string collect)
+            set rc $pipestatus[1]
+        end
+    else
+        set rc 127
+    end
+    if test "$rc" = 0
+        test -n "$out"; and printf '%s\n' "$out" | source
+        set -g _autovenv_failed ''
+    else
+        set -g _autovenv_scope ''
+        if test -z "$_autovenv_failed"
+            printf 'autovenv: the hook failed (exit %s); the shell works, venvs are not switched. Run: autovenv doctor\n' $rc >&2
+        end
+        set -g _autovenv_failed 1
+    end
+    _autovenv_sync_prompt
+end
+
+# Runs before each prompt: no process unless the directory left the answer's scope, a watched
+# path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
+function _autovenv_hook --on-event fish_prompt
+    if test "$PWD" != "$_autovenv_pwd"
+        set -g _autovenv_pwd $PWD
+        _autovenv_in_scope; or set -g _autovenv_stale 1
+    end
+    set -l seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
+    test "$seen" = "$_autovenv_seen"; or set -g _autovenv_stale 1
+    if test -n "$_autovenv_stale"; or _autovenv_watch_changed
+        set -g _autovenv_stale ''
+        _autovenv_run
+        set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
+    end
+end
+
+# autovenv's own commands (allow, deny, create...) take effect at the next prompt.
+function autovenv
+    $_autovenv_python -I -m autovenv $argv
+    set -l rc $status
+    set -g _autovenv_stale 1
+    return $rc
+end
+
+# --- Install the hook once ----------------------------------------------------------------
+# AUTOVENV_HOOK_PID tells `autovenv doctor` (a child of this shell) that the hook is loaded here.
+set -gx AUTOVENV_HOOK_PID $fish_pid

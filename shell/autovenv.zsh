@@ -1,0 +1,139 @@
+# autovenv hook for zsh. Load it with:  eval "$(autovenv hook zsh)"
+# The helper decides; this file only asks it when something changed, and evaluates the answer.
+
+# --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
+typeset -g _autovenv_python=__AUTOVENV_PYTHON__
+typeset -g _autovenv_helper=__AUTOVENV_HELPER__
+
+# --- State of this shell session (not exported) ----------------------------------------
+# The last answer holds at and below _autovenv_scope unless a probe name appears between
+# $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
+typeset -g _autovenv_scope='' _autovenv_answer='' _autovenv_said='' _autovenv_pwd=''
+typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_promptsubst=''
+typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
+typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
+
+# Does the last answer still hold for $PWD? Builtins only.
+_autovenv_in_scope() {
+    emulate -L zsh
+    local dir=$PWD name pattern
+    local -a hits
+    [[ -n $_autovenv_scope ]] || return 1
+    [[ $_autovenv_scope == / || $dir == $_autovenv_scope || $dir == ${_autovenv_scope}/* ]] || return 1
+    # (in zsh a parameter's value is never a pattern unless asked with ${~...})
+    while [[ $dir != $_autovenv_scope && -n $dir ]]; do
+        [[ -L $dir ]] && return 1
+        for name in $_autovenv_probes; do
+            [[ -e $dir/$name ]] && return 1
+        done
+        for pattern in $_autovenv_globs; do
+            hits=( $dir/${~pattern}(N) )
+            (( $#hits )) && return 1
+        done
+        dir=${dir%/*}
+        [[ -n $dir ]] || dir=/
+        [[ $dir == / && $_autovenv_scope != / ]] && return 1
+    done
+    return 0
+}
+
+# Has any watched path appeared or disappeared?
+_autovenv_watch_changed() {
+    emulate -L zsh
+    local entry
+    for entry in $_autovenv_watch; do
+        if [[ -e ${entry[2,-1]} || -L ${entry[2,-1]} ]]; then
+            [[ ${entry[1]} == 1 ]] || return 0
+        else
+            [[ ${entry[1]} == 0 ]] || return 0
+        fi
+    done
+    return 1
+}
+
+# Prefix the prompt like a venv's activate does, escaped so that the name is never code.
+_autovenv_sync_prompt() {
+    emulate -L zsh
+    if [[ -n $_autovenv_ps1_added ]]; then
+        if [[ $PS1 == $_autovenv_ps1_added ]]; then
+            PS1=$_autovenv_ps1_old
+        elif [[ $PS1 == ${_autovenv_ps1_prefix}* ]]; then
+            PS1=${PS1#$_autovenv_ps1_prefix}
+        fi
+        _autovenv_ps1_added=''
+    fi
+    [[ -n ${AUTOVENV_VENV-} && ${VIRTUAL_ENV-} == $AUTOVENV_VENV && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]] || return 0
+    if [[ -n $_autovenv_promptsubst ]]; then
+        # Expanded at each prompt: the value is substituted once, its % doubled; never code.
+        _autovenv_ps1_prefix='(${VIRTUAL_ENV_PROMPT//\%/%%}) '
+    else
+        _autovenv_ps1_prefix="(${VIRTUAL_ENV_PROMPT//\%/%%}) "
+    fi
+    _autovenv_ps1_old=$PS1
+    PS1=$_autovenv_ps1_prefix$PS1
+    _autovenv_ps1_added=$PS1
+}
+
+# Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
+_autovenv_run() {
+    emulate -L zsh
+    local out rc=0
+    if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
+        if [[ -n $_autovenv_failed ]]; then
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+                "$_autovenv_python" -I -S "$_autovenv_helper" export zsh 2>/dev/null) || rc=$?
+        else
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+                "$_autovenv_python" -I -S "$_autovenv_helper" export zsh) || rc=$?
+        fi
+    else
+        rc=127
+    fi
+    if (( rc == 0 )); then
+        builtin eval "$out"
+        _autovenv_failed=''
+    else
+        _autovenv_scope=''
+        if [[ -z $_autovenv_failed ]]; then
+            builtin printf 'autovenv: the hook failed (exit %s); the shell works, venvs are not switched. Run: autovenv doctor\n' "$rc" >&2
+        fi
+        _autovenv_failed=1
+    fi
+    _autovenv_sync_prompt
+}
+
+# Runs before each prompt: no process unless the directory left the answer's scope, a watched
+# path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
+_autovenv_hook() {
+    local rc=$?
+    # The user's prompt_subst decides how the prompt prefix is escaped; read it before emulate.
+    [[ -o promptsubst ]] && _autovenv_promptsubst=1 || _autovenv_promptsubst=''
+    emulate -L zsh
+    if [[ $PWD != $_autovenv_pwd ]]; then
+        _autovenv_pwd=$PWD
+        _autovenv_in_scope || _autovenv_stale=1
+    fi
+    [[ ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == $_autovenv_seen ]] || _autovenv_stale=1
+    if [[ -n $_autovenv_stale ]] || _autovenv_watch_changed; then
+        _autovenv_stale=''
+        _autovenv_run
+        _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
+    fi
+    return $rc
+}
+
+# autovenv's own commands (allow, deny, create...) take effect at the next prompt.
+autovenv() {
+    "$_autovenv_python" -I -m autovenv "$@"
+    local rc=$?
+    _autovenv_stale=1
+    return $rc
+}
+
+# --- Install the hook once ----------------------------------------------------------------
+# AUTOVENV_HOOK_PID tells `autovenv doctor` (a child of this shell) that the hook is loaded here.
+export AUTOVENV_HOOK_PID=$$
+typeset -ga precmd_functions
+if (( ! ${precmd_functions[(Ie)_autovenv_hook]} )); then
+    precmd_functions=(_autovenv_hook $precmd_functions)
+fi

@@ -1,0 +1,38 @@
+"""Fixtures shared by all tests: an isolated data dir, real venvs made fast."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Real interpreters on this machine (absolute paths: `python3` on PATH is a slow pyenv shim).
+DEV_PYTHON = sys.executable
+
+
+def venv_maker() -> list[str]:
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    if os.path.exists(uv):
+        return [uv, "venv", "-q", "--python", sys.executable]
+    return [sys.executable, "-m", "venv", "--without-pip"]
+
+
+def make_venv(path: Path, prompt: str | None = None) -> Path:
+    """A real venv at `path` (uv when available: it takes milliseconds)."""
+    cmd = venv_maker() + [str(path)]
+    if prompt is not None:
+        cmd[-1:-1] = ["--prompt", prompt]
+    subprocess.run(cmd, check=True, cwd="/", stdout=subprocess.DEVNULL,
+                   env={**os.environ, "UV_NO_CONFIG": "1", "VIRTUAL_ENV": ""})
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "autovenv-data"
+    monkeypatch.setenv("AUTOVENV_DATA_DIR", str(d))
+    return d

@@ -1,0 +1,136 @@
+"""Real interactive shells driven through a pseudo-terminal (pexpect).
+
+Each command is typed at the prompt, so the hook runs exactly as it does for a user. Results
+are read by key, never by line position: the exported environment via `env -0` into a file,
+the rendered prompt into a file, completion of each command by a sentinel printed with printf
+(the sentinel's text never appears in the typed command, so its echo cannot match).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pexpect
+import pytest
+
+SHELLS = ("bash", "zsh", "fish")
+AUTOVENV = str(Path(sys.executable).parent / "autovenv")
+BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def require_shell(name: str) -> str:
+    """The shell's path; a missing shell skips locally and fails in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed, and CI must test every shell")
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def rc_text(shell: str, hook: str = "", before: str = "") -> str:
+    """An rc file: a plain prompt, then whatever the test wants, then the hook line."""
+    if hook == "":
+        hook = {
+            "bash": f'eval "$({AUTOVENV} hook bash)"',
+            "zsh": f'eval "$({AUTOVENV} hook zsh)"',
+            "fish": f"{AUTOVENV} hook fish | source",
+        }[shell]
+    if shell == "fish":
+        prompt = "function fish_prompt; printf 'PROMPT> '; end"
+    else:
+        prompt = "PS1='PROMPT> '"
+    return f"{prompt}\n{before}\n{hook}\n"
+
+
+class ShellSession:
+    def __init__(self, shell: str, tmp: Path, env: Optional[dict[str, str]] = None,
+                 rc: Optional[str] = None, cwd: Optional[Path] = None):
+        self.shell = shell
+        self.tmp = tmp
+        self._count = itertools.count()
+        home = tmp / "home"
+        home.mkdir(exist_ok=True)
+        self.env = {
+            "HOME": str(home),
+            "PATH": BASE_PATH,
+            "TERM": "dumb",
+            "LANG": "C.UTF-8",
+            "AUTOVENV_DATA_DIR": str(tmp / "autovenv-data"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+        }
+        self.env.update(env or {})
+        rc_file = tmp / f"rc.{shell}.{id(self)}"
+        rc_file.write_text(rc if rc is not None else rc_text(shell))
+        path = require_shell(shell)
+        if shell == "bash":
+            args = ["--noprofile", "--rcfile", str(rc_file), "-i"]
+        elif shell == "zsh":
+            zdot = tmp / f"zdot.{id(self)}"
+            zdot.mkdir()
+            (zdot / ".zshrc").write_text(rc_file.read_text())
+            self.env["ZDOTDIR"] = str(zdot)
+            args = ["-i"]
+        else:
+            args = ["--no-config", "-i", "-C", f"source {rc_file}"]
+        self.child = pexpect.spawn(path, args, env=self.env, cwd=str(cwd or tmp),
+                                   encoding="utf-8", codec_errors="replace", timeout=30,
+                                   dimensions=(50, 400))
+        self.transcript = ""
+        self.run("true")
+
+    def run(self, command: str, timeout: float = 30) -> str:
+        """Type `command` at the prompt; return what was printed until it finished."""
+        n = next(self._count)
+        self.child.sendline(f"{command}; printf '\\n__AV_%s_%s__\\n' done {n}")
+        self.child.expect(f"__AV_done_{n}__", timeout=timeout)
+        out = self.child.before
+        self.transcript += out
+        # Wait for the prompt the hook ran before, so the next command sees its effect.
+        self.child.expect("PROMPT> ", timeout=timeout)
+        self.transcript += self.child.before
+        return out
+
+    def environ(self) -> dict[str, str]:
+        """The environment exported to child processes, exactly (surrogate-escaped)."""
+        out = self.tmp / f"env.{next(self._count)}"
+        self.run(f"env -0 > {out}")
+        data = out.read_bytes()
+        env = {}
+        for item in data.split(b"\0"):
+            if item:
+                k, _, v = item.partition(b"=")
+                env[os.fsdecode(k)] = os.fsdecode(v)
+        return env
+
+    def environ_sans_cwd(self) -> dict[str, str]:
+        """environ() without what a cd itself changes (PWD, OLDPWD, bash's $_)."""
+        env = self.environ()
+        for key in ("PWD", "OLDPWD", "_"):
+            env.pop(key, None)
+        return env
+
+    def prompt(self) -> str:
+        """The prompt as the user sees it (rendered by the shell itself)."""
+        out = self.tmp / f"prompt.{next(self._count)}"
+        render = {
+            "bash": f'printf %s "${{PS1@P}}" > {out}',
+            "zsh": f'print -rnP -- "$PS1" > {out}',
+            "fish": f"fish_prompt > {out}",
+        }[self.shell]
+        self.run(render)
+        return out.read_text(encoding="utf-8", errors="surrogateescape")
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.sendline("exit")
+            try:
+                self.child.expect(pexpect.EOF, timeout=5)
+            except pexpect.TIMEOUT:
+                self.child.terminate(force=True)
