@@ -1,0 +1,139 @@
+"""The helper as the snippets run it: a real process, real directories, bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autovenv.shells.base import helper_path
+from autovenv.trust import TrustStore
+from tests.conftest import make_venv
+
+BASE = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home"}
+
+
+def helper(cwd: Path, env: dict[str, str], shell: str = "bash") -> subprocess.CompletedProcess[str]:
+    full = {**BASE, **env, "PWD": str(cwd)}
+    return subprocess.run([sys.executable, "-I", "-S", helper_path(), "export", shell],
+                          cwd=str(cwd) if cwd.is_dir() else "/", env=full, capture_output=True, text=True)
+
+
+def answer_env(out: str) -> dict[str, str]:
+    """Evaluate the helper's bash output in real bash; the snippet state it set, by name."""
+    script = out + '\nprintf "%s\\0" "$_autovenv_answer" "$_autovenv_said" "${VIRTUAL_ENV-}"'
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=BASE)
+    answer, said, venv, _ = r.stdout.split("\0")
+    return {"_AUTOVENV_ANSWER": answer, "_AUTOVENV_SAID": said, "VIRTUAL_ENV": venv}
+
+
+@pytest.fixture
+def proj(tmp_path: Path, data_dir: Path) -> Path:
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "pyproject.toml").write_text("")
+    make_venv(p / ".venv")
+    return p
+
+
+def test_untrusted_venv_message_once_and_names_the_fix(proj, data_dir):
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    first = helper(proj, env)
+    assert first.returncode == 0
+    assert "not activating" in first.stderr and "autovenv allow" in first.stderr
+    assert "VIRTUAL_ENV" not in first.stdout
+    again = helper(proj, {**env, **answer_env(first.stdout)})
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == ""
+
+
+def test_nothing_changed_prints_nothing(proj, data_dir):
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    first = helper(proj, env)
+    assert "export VIRTUAL_ENV=" in first.stdout
+    # Apply it as the shell would, then ask again from the same directory.
+    script = first.stdout + "\nenv -0"
+    r = subprocess.run(["bash", "-c", script], capture_output=True, env={**BASE, **env})
+    applied = dict(item.split(b"=", 1) for item in r.stdout.split(b"\0") if item)
+    new_env = {k.decode(): v.decode() for k, v in applied.items()}
+    new_env.update(answer_env(first.stdout))
+    second = helper(proj, new_env)
+    assert second.stdout == "" and second.stderr == ""
+
+
+def test_garbage_state_variables_recover(tmp_path, data_dir):
+    env = {"AUTOVENV_DATA_DIR": str(data_dir), "AUTOVENV_VENV": "\n$(x)", "AUTOVENV_PATH_ENTRY": "",
+           "AUTOVENV_OLD_PYTHONHOME": "???", "_AUTOVENV_SAID": "\x1f\x1f", "_AUTOVENV_ANSWER": "\x00x"[1:]}
+    r = helper(tmp_path, env)
+    assert r.returncode == 0, r.stderr
+    assert "unset AUTOVENV_VENV" in r.stdout
+
+
+def test_deleted_current_directory(tmp_path, data_dir):
+    gone = tmp_path / "gone"
+    r = helper(gone, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert r.returncode == 0
+    assert "no longer exists" in r.stderr
+
+
+def test_malformed_pyproject_names_the_file(tmp_path, data_dir):
+    (tmp_path / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["m"]\n')
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "pyproject.toml").write_text("name = = 1\n")
+    r = helper(tmp_path / "m", {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert r.returncode == 0
+    assert str(tmp_path / "m" / "pyproject.toml") in r.stderr and "line 1" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unhealthy_venv_not_activated(proj, data_dir):
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    os.remove(proj / ".venv" / "bin" / "python")
+    r = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert "interpreter is gone" in r.stderr and "autovenv recreate" in r.stderr
+    assert "VIRTUAL_ENV" not in r.stdout
+
+
+def test_world_writable_venv_not_activated(proj, data_dir):
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    (proj / ".venv" / "bin").chmod(0o777)
+    r = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert "writable by every user" in r.stderr
+    assert "VIRTUAL_ENV" not in r.stdout
+
+
+def test_moved_venv_not_activated(proj, data_dir, tmp_path):
+    moved = tmp_path / "moved"
+    proj.rename(moved)
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(moved / ".venv"))
+    r = helper(moved, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert "has moved" in r.stderr
+    assert "VIRTUAL_ENV" not in r.stdout
+
+
+def test_redirect_text_never_reaches_the_shell(tmp_path, data_dir):
+    p = tmp_path / "p"
+    p.mkdir()
+    (p / ".venv").write_text("$(touch canary)\x1b[31m")
+    r = helper(p, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert "touch canary" not in r.stdout
+    assert "\x1b" not in r.stderr  # terminal escapes are shown, not sent
+
+
+def test_uv_agrees_with_the_activated_venv(tmp_path, data_dir):
+    """With a venv named `venv`, autovenv points UV_PROJECT_ENVIRONMENT at it."""
+    p = tmp_path / "p"
+    p.mkdir()
+    (p / "pyproject.toml").write_text('[project]\nname = "p"\nversion = "0"\n')
+    make_venv(p / "venv")
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(p / "venv"))
+    r = helper(p, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    assert f"export UV_PROJECT_ENVIRONMENT='{p}/venv'" in r.stdout
+
+
+def test_unknown_shell_exit_2(tmp_path):
+    r = helper(tmp_path, {}, shell="tcsh-ish")
+    assert r.returncode == 2 and "unknown shell" in r.stderr
