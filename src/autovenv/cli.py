@@ -108,9 +108,69 @@ def deny(directory: str) -> None:
     click.echo(f"autovenv: denied {printable(venv)}; it will not be activated", err=True)
 
 
+@main.command()
+@click.argument("shell", required=False)
+@click.option("--dry-run", is_flag=True, help="Print the change; write nothing.")
+@click.option("--remove", is_flag=True,
+              help="Take the hook line out again (of every rc file when SHELL is omitted).")
+def init(shell: Optional[str], dry_run: bool, remove: bool) -> None:
+    """Add the hook line to SHELL's rc file, once (detected when omitted)."""
+    from autovenv import rcfiles
+
+    if remove and not shell:
+        names = rcfiles.shells_with_block(os.environ)
+        if not names:
+            click.echo("autovenv: no rc file holds the autovenv hook line; nothing to remove")
+    else:
+        names = [_shell_or_detect(shell).name]
+    for name in names:
+        try:
+            edit = (rcfiles.plan_remove if remove else rcfiles.plan_add)(name, os.environ)
+            if not edit.changed:
+                where = "not in" if remove else "already in"
+                click.echo(f"autovenv: the hook line is {where} {printable(edit.path)}; no change")
+            elif dry_run:
+                verb = "would remove from" if remove else "would write to"
+                click.echo(f"autovenv: {verb} {printable(edit.path)}:")
+                for line in _block_diff(edit):
+                    click.echo(printable(line))
+            else:
+                backup = rcfiles.apply(edit)
+                verb = "removed the hook line from" if remove else "added the hook line to"
+                click.echo(f"autovenv: {verb} {printable(edit.path)}"
+                           + (f" (backup: {printable(backup)})" if backup else ""))
+        except rcfiles.RcError as e:
+            _fail(str(e), 2 if "shell" in str(e) else 1)
+        if not remove and not dry_run:
+            click.echo(f"autovenv: open a new {name} to use it, or run now: {printable(edit.line)}")
+
+
+def _block_diff(edit) -> list[str]:  # type: ignore[no-untyped-def]
+    """The change as a unified diff with one line of context, without the file header."""
+    import difflib
+
+    return list(difflib.unified_diff((edit.before or "").splitlines(), edit.after.splitlines(),
+                                     n=1, lineterm=""))[2:]
+
+
+@main.command()
+@click.option("--shell", "shell", help="Check for this shell instead of the detected one.")
+def doctor(shell: Optional[str]) -> None:
+    """Check the install: hook line, hook loaded, interpreter, uv, trust store, this directory."""
+    from autovenv.doctor import FAIL, format_check, run_checks
+
+    name = _shell_or_detect(shell).name if shell else None
+    checks = run_checks(os.environ, name)
+    for check in checks:
+        click.echo(printable(format_check(check)))
+    if any(c.status == FAIL for c in checks):
+        sys.exit(1)
+
+
 def run() -> None:
     try:
-        main(standalone_mode=True)
+        # Fixed names: run as `python -m autovenv` (the snippets do) click would guess otherwise.
+        main(prog_name="autovenv", complete_var="_AUTOVENV_COMPLETE", standalone_mode=True)
     except AutovenvError as e:
         _fail(str(e))
     except OSError as e:

@@ -63,6 +63,11 @@ class Shell:
         """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
         with open(os.path.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
             text = f.read()
+        # Tab completion rides along in the same text, so it costs no process at start-up.
+        completion = os.path.join(snippet_dir(), "completion" + os.path.splitext(self.snippet)[1])
+        if os.path.isfile(completion):
+            with open(completion, encoding="utf-8") as f:
+                text += f.read()
         return text.replace(PYTHON_PLACEHOLDER, self.quote(python)).replace(
             HELPER_PLACEHOLDER, self.quote(helper_path())
         )

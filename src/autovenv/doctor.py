@@ -1,0 +1,198 @@
+"""`autovenv doctor`: checks the install and explains, one line per check, with a fix.
+
+Each check returns a `Check`; cli.py prints them and exits non-zero when one is FAIL.
+A WARN is something that does not work *yet* or works differently than expected; a NOTE is
+information. Doctor changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from autovenv import __version__, rcfiles, shells
+from autovenv.shells.base import helper_path
+from autovenv.trust import TrustStore
+
+OK, NOTE, WARN, FAIL = "ok", "note", "warn", "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str
+    text: str
+    fix: str = ""
+
+
+def detect_shell(env: Mapping[str, str]) -> Optional[str]:
+    """The shell doctor was run from (its parent process), else the login shell ($SHELL)."""
+    candidates = []
+    try:
+        import shellingham
+
+        candidates.append(shellingham.detect_shell()[0])
+    except Exception:  # shellingham raises its own errors, and /proc may be unreadable
+        pass
+    candidates.append(os.path.basename(env.get("SHELL", "")))
+    for name in candidates:
+        try:
+            return shells.get(name).name
+        except KeyError:
+            continue
+    return None
+
+
+def check_rc(shell: str, env: Mapping[str, str], loaded: bool) -> Check:
+    path = rcfiles.rc_path(shell, env)
+    line = rcfiles.block_line(shell, env)
+    if line is None:
+        if loaded:
+            return Check(OK, f"the hook is loaded, though not by an autovenv block in {path}")
+        return Check(FAIL, f"no autovenv hook line in {path}", f"autovenv init {shell}")
+    expected = rcfiles.rc_line(shell, env)
+    if line == expected:
+        return Check(OK, f"hook line in {path}: {line}")
+    bare = rcfiles.RC_SHELLS[shell].line.format(cmd="autovenv")
+    if line == bare and not shutil.which("autovenv", path=env.get("PATH", os.defpath)):
+        return Check(FAIL, f"{path} runs `autovenv`, which is not on PATH",
+                     f"add ~/.local/bin to PATH, or `autovenv init {shell}` to write its full path")
+    return Check(WARN, f"the hook line in {path} is `{line}`, not `{expected}`",
+                 f"autovenv init {shell}")
+
+
+def check_loaded(shell: Optional[str], env: Mapping[str, str], in_rc: bool) -> Check:
+    # The snippet exports its shell's PID; doctor is that shell's child when the hook is live.
+    hook_pid = env.get("AUTOVENV_HOOK_PID", "")
+    if hook_pid == str(os.getppid()):
+        return Check(OK, "the hook is loaded in this shell")
+    now = rcfiles.rc_line(shell, env) if shell else "eval \"$(autovenv hook SHELL)\""
+    if hook_pid:
+        return Check(WARN, f"the hook was loaded by a parent shell (pid {hook_pid}), not this one",
+                     f"open a new shell, or run: {now}")
+    # Only a warning: a missing rc line already fails, and a fresh install is not loaded yet.
+    fix = f"open a new shell, or run: {now}" if in_rc else f"autovenv init {shell or 'SHELL'}"
+    return Check(WARN, "the hook is not loaded in this shell", fix)
+
+
+def check_command(env: Mapping[str, str]) -> Check:
+    found = shutil.which("autovenv", path=env.get("PATH", os.defpath))
+    own = rcfiles.own_command()
+    if not found:
+        return Check(WARN, "`autovenv` is not on PATH (hooked shells still have it as a function)",
+                     "add ~/.local/bin to PATH")
+    if own and os.path.realpath(found) != os.path.realpath(own):
+        return Check(WARN, f"`autovenv` on PATH is {found}, not this installation ({own})",
+                     "remove the other one, or put ~/.local/bin earlier in PATH")
+    return Check(OK, f"`autovenv` on PATH: {found}")
+
+
+def check_helper(shell: Optional[str], env: Mapping[str, str]) -> Check:
+    """Run the per-cd helper exactly as the snippet does (paused, at /, so it changes nothing)."""
+    python, helper = sys.executable, helper_path()
+    if not (python and os.access(python, os.X_OK)):
+        return Check(FAIL, f"autovenv's interpreter {python!r} is missing",
+                     "reinstall: sh install.sh")
+    child_env = {**env, "AUTOVENV_DISABLE": "1", "PWD": "/"}
+    start = time.monotonic()
+    try:
+        done = subprocess.run([python, "-I", "-S", helper, "export", shell or "bash"], cwd="/",
+                              env=child_env, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Check(FAIL, f"the per-cd helper does not run: {e}", "reinstall: sh install.sh")
+    ms = (time.monotonic() - start) * 1000
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        return Check(FAIL, f"the per-cd helper fails: {why}", "reinstall: sh install.sh")
+    version = ".".join(map(str, sys.version_info[:3]))
+    return Check(OK, f"autovenv {__version__} on Python {version} ({python}); "
+                     f"the per-cd helper runs ({ms:.0f} ms)")
+
+
+def check_uv(env: Mapping[str, str]) -> Check:
+    uv = shutil.which("uv", path=env.get("PATH", os.defpath))
+    if uv:
+        return Check(OK, f"uv found ({uv}): new venvs are made with `uv venv` (fast)")
+    return Check(NOTE, "uv not found: new venvs are made with Python's venv module (a few seconds)",
+                 "install uv for faster creation (optional)")
+
+
+def check_trust_store(env: Mapping[str, str]) -> Check:
+    root = TrustStore(env).root
+    fix = f"make it yours and writable (chmod -R u+rwX {root}), or set AUTOVENV_DATA_DIR"
+    if not os.path.exists(root):
+        # Not made yet (nothing allowed so far): it must be creatable.
+        parent = root
+        while not os.path.exists(parent):
+            parent = os.path.dirname(parent)
+        if os.path.isdir(parent) and os.access(parent, os.W_OK | os.X_OK):
+            return Check(OK, f"trust store {root} does not exist yet; it can be created")
+        return Check(FAIL, f"trust store {root} cannot be created ({parent} is not writable)", fix)
+    if not os.path.isdir(root):
+        return Check(FAIL, f"trust store {root} is not a directory", f"remove it: rm {root}")
+    try:
+        for kind in os.listdir(root):
+            sub = os.path.join(root, kind)
+            if os.path.isdir(sub):
+                os.listdir(sub)
+        fd, probe = tempfile.mkstemp(prefix=".doctor-", dir=root)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as e:
+        return Check(FAIL, f"trust store {root} is not readable and writable: {e.strerror}", fix)
+    return Check(OK, f"trust store {root} is readable and writable")
+
+
+def check_here(env: Mapping[str, str]) -> Check:
+    from autovenv.status import report
+
+    try:
+        here = os.getcwd()
+    except OSError:
+        return Check(WARN, "the current directory no longer exists", "cd somewhere else")
+    info = report(here, env)
+    if info["disabled"]:
+        return Check(NOTE, "autovenv is paused: AUTOVENV_DISABLE is set", "unset AUTOVENV_DISABLE")
+    if info["problems"]:
+        return Check(WARN, f"here ({here}): {info['problems'][0]}", f"autovenv status {here}")
+    if info["rule"] == 3:
+        return Check(OK, f"here ({here}): no Python project, nothing to activate")
+    if not info["venv_exists"]:
+        return Check(OK, f"here: project {info['project']}, no venv yet (will be {info['venv']})")
+    if info["will_activate"]:
+        state = "active" if info["active"] else "trusted, activates on cd"
+        return Check(OK, f"here: project {info['project']}, venv {info['venv']}: {state}")
+    if not info["trusted"]:
+        return Check(NOTE, f"here: venv {info['venv']} is not activated: {info['trust_reason']}",
+                     f"autovenv allow {info['project']}")
+    return Check(WARN, f"here: venv {info['venv']} is not activated: {info['health']}",
+                 f"autovenv status {here}")
+
+
+def run_checks(env: Mapping[str, str], shell: Optional[str] = None) -> list[Check]:
+    checks: list[Check] = []
+    name = shell or detect_shell(env)
+    loaded = env.get("AUTOVENV_HOOK_PID", "") == str(os.getppid())
+    if name is None:
+        checks.append(Check(WARN, "could not tell which shell this is",
+                            f"name it: autovenv doctor --shell {'|'.join(shells.names())}"))
+        checks.append(check_loaded(None, env, in_rc=False))
+    else:
+        try:
+            rc = check_rc(name, env, loaded)
+        except rcfiles.RcError as e:
+            rc = Check(FAIL, str(e))
+        checks.append(rc)
+        checks.append(check_loaded(name, env, in_rc=rc.status != FAIL))
+    checks += [check_helper(name, env), check_command(env), check_uv(env),
+               check_trust_store(env), check_here(env)]
+    return checks
+
+
+def format_check(check: Check) -> str:
+    return f"{check.status:<4}  {check.text}" + (f"; fix: {check.fix}" if check.fix else "")
