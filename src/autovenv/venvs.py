@@ -113,7 +113,11 @@ def check_health(venv: str) -> Health:
 
 
 def _moved_from(venv: str) -> str:
-    """The path the venv was created at, when its activate script names another one."""
+    """The path the venv was created at, when its activate script names another one.
+
+    CPython writes the path raw inside "..."; uv and virtualenv shell-quote it. Either way
+    the script holds the venv's own path when it has not moved.
+    """
     try:
         with open(os.path.join(bin_dir(venv), "activate"), encoding="utf-8", errors="replace") as f:
             text = f.read(65536)
@@ -124,8 +128,39 @@ def _moved_from(venv: str) -> str:
         return ""
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("VIRTUAL_ENV=") or line.startswith("export VIRTUAL_ENV="):
-            value = line.split("=", 1)[1].strip().strip("'\"")
-            if value.startswith("/"):
+        if line.startswith("export "):
+            line = line[len("export "):]
+        if line.startswith("VIRTUAL_ENV=") and "$(" not in line:
+            value = _unquote_posix(line[len("VIRTUAL_ENV="):])
+            if value.startswith("/") and value not in candidates:
                 return value
     return ""
+
+
+def _unquote_posix(word: str) -> str:
+    """The value of one POSIX shell word made of '...', "..." and bare parts."""
+    out, i = [], 0
+    while i < len(word):
+        ch = word[i]
+        if ch == "'":
+            end = word.find("'", i + 1)
+            end = len(word) if end < 0 else end
+            out.append(word[i + 1:end])
+            i = end + 1
+        elif ch == '"':
+            i += 1
+            while i < len(word) and word[i] != '"':
+                if word[i] == "\\" and i + 1 < len(word) and word[i + 1] in '$`"\\':
+                    i += 1
+                out.append(word[i])
+                i += 1
+            i += 1
+        elif ch == "\\" and i + 1 < len(word):
+            out.append(word[i + 1])
+            i += 2
+        elif ch in " \t;#":
+            break
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)

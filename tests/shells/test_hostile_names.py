@@ -1,0 +1,82 @@
+"""Directory names that try to be code: in every shell they must stay data.
+
+The project directory itself carries the hostile name, so it reaches the environment
+(VIRTUAL_ENV, PATH), the prompt (VIRTUAL_ENV_PROMPT) and the helper's answer. A canary file
+proves nothing ran; the environment and the rendered prompt prove the values round-tripped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autovenv.trust import TrustStore
+from tests.conftest import make_venv
+from tests.shells.harness import SHELLS, rc_text
+
+NAMES = [
+    "a$(touch canary)b",
+    "a`touch canary`b",
+    "q'uo\"te",
+    "semi;touch canary;x",
+    "amp&touch canary&|pipe",
+    "new\nline",
+    "tab\there",
+    "*?[glob]",
+    "~tilde",
+    "pct%n%{%}%F{red}",
+    "back\\slash\\w\\$",
+    "-leading-dash",
+    "uni-é日本🐍",
+    "dollar$HOME${PATH}$'x'",
+    "bang!!",
+]
+
+
+def canaries(root: Path) -> list[Path]:
+    return [p for p in root.rglob("canary")]
+
+
+# "expanding": the prompt is expanded at each display (bash promptvars, zsh prompt_subst);
+# "literal": it is not. Both must show the name, never run it. fish's prompt is a function.
+PROMPT_SETUP = {
+    ("bash", "expanding"): "shopt -s promptvars", ("bash", "literal"): "shopt -u promptvars",
+    ("zsh", "expanding"): "setopt prompt_subst", ("zsh", "literal"): "unsetopt prompt_subst",
+    ("fish", "function"): "",
+}
+assert {shell for shell, _ in PROMPT_SETUP} == set(SHELLS)
+
+
+@pytest.mark.parametrize("shell_name,prompt_mode", list(PROMPT_SETUP))
+def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
+    root = tmp_path / "projects"
+    root.mkdir()
+    store = TrustStore({"AUTOVENV_DATA_DIR": str(tmp_path / "autovenv-data")})
+    dirs = []
+    for name in NAMES:
+        p = root / name
+        p.mkdir()
+        (p / "pyproject.toml").write_text("")
+        make_venv(p / ".venv")
+        store.allow(str(p / ".venv"))
+        dirs.append(p)
+    before = PROMPT_SETUP[(shell_name, prompt_mode)]
+    env = {f"AV_DIR_{i}": str(p) for i, p in enumerate(dirs)}
+    s = open_shell(shell_name, rc=rc_text(shell_name, before=before), env=env)
+    plain_prompt = s.prompt()
+    base = s.environ_sans_cwd()
+    for i, p in enumerate(dirs):
+        # cd through an environment variable, so the test's own typing needs no quoting.
+        path_var = f"AV_DIR_{i}"
+        s.run(f'cd "${path_var}"' if shell_name != "fish" else f"cd ${path_var}")
+        env = s.environ()
+        for k in [k for k in env if k.startswith("AV_DIR_")]:
+            del env[k]
+        assert env.get("VIRTUAL_ENV") == str(p / ".venv"), (p.name, s.transcript[-2000:])
+        assert env["PATH"] == f"{p}/.venv/bin:" + base["PATH"]
+        assert s.prompt() == f"({p.name}) " + plain_prompt
+        s.run("cd /")
+        assert s.environ_sans_cwd() == base
+        assert s.prompt() == plain_prompt
+    assert canaries(tmp_path) == []
