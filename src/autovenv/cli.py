@@ -136,7 +136,12 @@ def init(shell: Optional[str], dry_run: bool, remove: bool) -> None:
                     click.echo(printable(line))
             else:
                 backup = rcfiles.apply(edit)
-                verb = "removed the hook line from" if remove else "added the hook line to"
+                if remove:
+                    verb = "removed the hook line from"
+                elif rcfiles.find_block(edit.before or ""):
+                    verb = "updated the hook line in"
+                else:
+                    verb = "added the hook line to"
                 click.echo(f"autovenv: {verb} {printable(edit.path)}"
                            + (f" (backup: {printable(backup)})" if backup else ""))
         except rcfiles.RcError as e:
