@@ -175,3 +175,29 @@ def test_venv_removed_while_inside_deactivates(tmp_path, open_shell, shell_name)
     env = s.environ()
     assert "VIRTUAL_ENV" not in env
     assert env["PATH"] == before["PATH"]
+
+
+def test_rehash_with_hashing_off_and_errexit(tmp_path, open_shell, shell_name):
+    """Activation resets the command hash table; that must not fail when hashing is off."""
+    from tests.shells.harness import rc_text
+
+    strict = {"bash": "set +h", "zsh": "unsetopt hash_cmds hash_dirs", "fish": ""}[shell_name]
+    proj = project(tmp_path)
+    s = open_shell(shell_name, rc=rc_text(shell_name, before=strict))
+    s.run(f"cd {proj}")
+    assert s.environ()["VIRTUAL_ENV"] == str(proj / ".venv")
+    assert s.run("echo alive").strip().endswith("alive")
+    assert "hashing disabled" not in s.transcript
+
+
+def test_python_resolves_to_the_venv_after_cd_even_if_hashed(tmp_path, open_shell, shell_name):
+    proj = project(tmp_path)
+    s = open_shell(shell_name, env={"PATH": f"{tmp_path}/fakebin:/usr/local/bin:/usr/bin:/bin"})
+    fake = tmp_path / "fakebin"
+    fake.mkdir()
+    (fake / "python").write_text("#!/bin/sh\necho outside\n")
+    (fake / "python").chmod(0o755)
+    assert s.run("python").strip().endswith("outside")  # now hashed by bash/zsh
+    s.run(f"cd {proj}")
+    out = s.run("python -c 'import sys; print(sys.prefix)'")
+    assert str(proj / ".venv") in out
