@@ -17,7 +17,9 @@ BASE = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home"}
 
 
 def helper(cwd: Path, env: dict[str, str], shell: str = "bash") -> subprocess.CompletedProcess[str]:
-    full = {**BASE, **env, "PWD": str(cwd)}
+    # These tests are about activation: no auto-creation in rule-2 projects.
+    no_create = Path(__file__).parent / "data" / "no-create.toml"
+    full = {**BASE, "AUTOVENV_CONFIG": str(no_create), **env, "PWD": str(cwd)}
     return subprocess.run([sys.executable, "-I", "-S", helper_path(), "export", shell],
                           cwd=str(cwd) if cwd.is_dir() else "/", env=full, capture_output=True, text=True)
 

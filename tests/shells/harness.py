@@ -56,6 +56,10 @@ class ShellSession:
         self._count = itertools.count()
         home = tmp / "home"
         home.mkdir(exist_ok=True)
+        # Activation tests must not auto-create venvs in rule-2 projects; creation tests
+        # pass env={"AUTOVENV_CONFIG": ...} (or "") to turn creation back on.
+        no_create = tmp / "config-no-create.toml"
+        no_create.write_text('create = "never"\n')
         self.env = {
             "HOME": str(home),
             "PATH": BASE_PATH,
@@ -64,6 +68,7 @@ class ShellSession:
             "AUTOVENV_DATA_DIR": str(tmp / "autovenv-data"),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "AUTOVENV_CONFIG": str(no_create),
         }
         self.env.update(env or {})
         rc_file = tmp / f"rc.{shell}.{id(self)}"
