@@ -5,9 +5,10 @@ from __future__ import annotations
 from autovenv.shells.base import Shell
 from autovenv.shells.bash import Bash
 from autovenv.shells.fish import Fish
+from autovenv.shells.pwsh import Pwsh
 from autovenv.shells.zsh import Zsh
 
-_ALL: tuple[type[Shell], ...] = (Bash, Zsh, Fish)
+_ALL: tuple[type[Shell], ...] = (Bash, Zsh, Fish, Pwsh)
 
 
 def names() -> list[str]:

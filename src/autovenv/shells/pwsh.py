@@ -1,0 +1,33 @@
+"""PowerShell (pwsh 7 and Windows PowerShell 5.1)."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from autovenv.shells.base import Shell
+
+# PowerShell's tokenizer takes all of these as a single quote, each ending a '...' string;
+# inside one, any of them is escaped by doubling it (the second is kept).
+_SINGLE_QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
+
+
+class Pwsh(Shell):
+    name = "pwsh"
+    aliases = ("powershell",)
+    snippet = "autovenv.ps1"
+
+    def quote(self, value: str) -> str:
+        # In '...' nothing expands: no $, no backtick escapes; only the quotes themselves.
+        return "'" + _SINGLE_QUOTES.sub(r"\1\1", value) + "'"
+
+    def set_env(self, name: str, value: str) -> str:
+        return f"$env:{name} = {self.quote(value)}"
+
+    def unset_env(self, name: str) -> str:
+        # Module-qualified, so a user's alias or function named Remove-Item is never called.
+        return (f"Microsoft.PowerShell.Management\\Remove-Item -LiteralPath Env:{name}"
+                " -ErrorAction Ignore")
+
+    def set_local(self, name: str, values: Sequence[str]) -> list[str]:
+        return [f"$global:{name} = @({','.join(self.quote(v) for v in values)})"]
