@@ -172,6 +172,46 @@ def doctor(shell: Optional[str]) -> None:
         sys.exit(1)
 
 
+
+def _make_venv(directory: str, replace: bool) -> None:
+    """`create` and `recreate`: progress on stderr (when a terminal), one clear line on failure."""
+    from autovenv import config, create
+
+    if not os.path.isdir(directory):
+        _fail(f"{directory} is not a directory", 2)
+    finding = discover.find(os.path.realpath(directory), os.environ)
+    if finding.rule == 3 or not finding.venv:
+        _fail(f"{directory} is not inside a Python project (no venv, no project marker)")
+    assert finding.venv
+    project = finding.project or finding.holder
+    assert project
+    if finding.rule == 1 and not replace:
+        click.echo(f"autovenv: {printable(finding.venv)} already exists "
+                   "(autovenv recreate makes it again)", err=True)
+        return
+    cfg = config.load(project, os.environ)
+    for problem in cfg.problems:
+        click.echo(f"autovenv: {printable(problem)}", err=True)
+    progress = create.Progress(sys.stderr, os.environ, always=True)
+    result = create.make(project, finding.venv, os.environ, cfg, progress, replace=finding.rule == 1)
+    if result is None:
+        click.echo(f"autovenv: {printable(finding.venv)} was made meanwhile by another process", err=True)
+
+
+@main.command(name="create")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+def create_cmd(directory: str) -> None:
+    """Make the venv of the project at DIRECTORY now (default: here)."""
+    _make_venv(directory, replace=False)
+
+
+@main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+def recreate(directory: str) -> None:
+    """Make the venv of the project at DIRECTORY again, with the Python it asks for now."""
+    _make_venv(directory, replace=True)
+
+
 def run() -> None:
     try:
         # Fixed names: run as `python -m autovenv` (the snippets do) click would guess otherwise.

@@ -80,6 +80,12 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     finding = discover.find(directory, env)
     for problem in finding.problems:
         messages.once("problem:" + problem, problem)
+    if finding.rule == 2:
+        # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
+        # Imported here: the creation path may need site-packages, a plain prompt never does.
+        from autovenv import create
+
+        finding = create.on_entry(finding, env, messages)
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder

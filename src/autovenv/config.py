@@ -1,0 +1,136 @@
+"""Settings for creating venvs: `[tool.autovenv]` in the project's pyproject.toml, then the
+user's config file, then defaults.
+
+Read only on the creation path (a project without a venv, or `autovenv create`), never at a
+plain prompt. A malformed file is reported once (file and line, from the TOML parser) and its
+settings are ignored; a bad value is reported (file and key) and the default used instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from autovenv.errors import ConfigError
+from autovenv.tomlfile import read_toml
+
+CREATE = ("auto", "never")
+BACKENDS = ("auto", "uv", "venv")
+KEYS = ("create", "python", "backend", "pip")
+
+
+def user_config_path(env: Mapping[str, str]) -> str:
+    """AUTOVENV_CONFIG, else where click.get_app_dir("autovenv") would put config.toml.
+
+    Computed here rather than with click: this runs inside the hook, which never imports click.
+    """
+    override = env.get("AUTOVENV_CONFIG")
+    if override:
+        return os.path.abspath(os.path.expanduser(override))
+    home = env.get("HOME") or os.path.expanduser("~")
+    if sys.platform == "win32":
+        base = env.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
+    elif sys.platform == "darwin":
+        base = os.path.join(home, "Library", "Application Support")
+    else:
+        base = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(base, "autovenv", "config.toml")
+
+
+@dataclass(frozen=True)
+class Config:
+    create: str = "auto"
+    python: Optional[str] = None  # from [tool.autovenv] (project_python) or the user file
+    project_python: bool = False  # True when `python` came from the project's pyproject.toml
+    backend: str = "auto"
+    pip: bool = True
+    requires_python: Optional[str] = None
+    pyproject: Optional[str] = None  # path of the project's pyproject.toml, when it has one
+    user_file: str = ""
+    problems: tuple[str, ...] = ()
+    origin: dict[str, str] = field(default_factory=dict)  # key -> file it came from
+
+
+def _check(key: str, value: Any, where: str) -> Any:
+    """The value when valid; ConfigError naming the file and key otherwise."""
+    if key == "create" and value not in CREATE:
+        raise ConfigError(f'{where}: create must be "auto" or "never", not {value!r}; using "auto"')
+    if key == "backend" and value not in BACKENDS:
+        raise ConfigError(f'{where}: backend must be "auto", "uv" or "venv", not {value!r}; using "auto"')
+    if key == "pip" and not isinstance(value, bool):
+        raise ConfigError(f"{where}: pip must be true or false, not {value!r}; using true")
+    if key == "python" and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{where}: python must be a version string such as \"3.12\", not {value!r}")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _table(data: dict[str, Any], path: str, problems: list[str], user_file: bool) -> dict[str, Any]:
+    if user_file:
+        table: Any = data
+    else:
+        tool = data.get("tool")
+        table = tool.get("autovenv") if isinstance(tool, dict) else None
+        if table is None:
+            return {}
+    if not isinstance(table, dict):
+        problems.append(f"{path}: [tool.autovenv] must be a table; its settings are ignored")
+        return {}
+    settings = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            problems.append(f"{path}: unknown setting {key!r} ignored (known: {', '.join(KEYS)})")
+            continue
+        try:
+            settings[key] = _check(key, value, path)
+        except ConfigError as e:
+            problems.append(str(e))
+    return settings
+
+
+def load(project: Optional[str], env: Mapping[str, str]) -> Config:
+    """The settings for `project` (a directory, or None for the user file alone)."""
+    problems: list[str] = []
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    requires_python: Optional[str] = None
+    pyproject: Optional[str] = None
+
+    user_file = user_config_path(env)
+    if os.path.isfile(user_file):
+        try:
+            for key, value in _table(read_toml(user_file), user_file, problems, True).items():
+                merged[key], origin[key] = value, user_file
+        except ConfigError as e:
+            problems.append(f"{e}; its settings are ignored")
+
+    if project and os.path.isfile(os.path.join(project, "pyproject.toml")):
+        pyproject = os.path.join(project, "pyproject.toml")
+        try:
+            data = read_toml(pyproject)
+        except ConfigError as e:
+            problems.append(f"{e}; its settings are ignored")
+            data = {}
+        for key, value in _table(data, pyproject, problems, False).items():
+            merged[key], origin[key] = value, pyproject
+        section = data.get("project")
+        if isinstance(section, dict) and "requires-python" in section:
+            value = section["requires-python"]
+            if isinstance(value, str) and value.strip():
+                requires_python = value.strip()
+            else:
+                problems.append(f"{pyproject}: requires-python must be a string, not {value!r}; ignored")
+
+    return Config(
+        create=merged.get("create", "auto"),
+        python=merged.get("python"),
+        project_python=origin.get("python") == pyproject and pyproject is not None,
+        backend=merged.get("backend", "auto"),
+        pip=merged.get("pip", True),
+        requires_python=requires_python,
+        pyproject=pyproject,
+        user_file=user_file,
+        problems=tuple(problems),
+        origin=origin,
+    )

@@ -1,0 +1,587 @@
+"""Make a project's venv: the right Python, quickly, and never half a venv.
+
+How, in order:
+1. Take the project's lock (a file under autovenv's data dir, so a read-only project can still
+   be locked), then look again: another shell may have made the venv meanwhile.
+2. Build in `<venv>.autovenv-tmp-<pid>` beside the final place (same filesystem), with
+   `uv venv` or `python -I -m venv --without-pip`, run isolated from a working directory
+   outside the project, so nothing in the project is imported.
+3. Put pip in, offline, from the interpreter's own bundled wheel: the wheel is unpacked once
+   into autovenv's data dir and hard-linked into each venv (what uv does with its cache);
+   running ensurepip instead costs ~5 s, because it runs pip to install pip.
+4. Rewrite the temporary path in bin/ and pyvenv.cfg, rename into place and record it as
+   trusted, with Ctrl-C held off for those two steps. A venv that exists is therefore always
+   complete; a killed build leaves only a temporary directory, removed at the next attempt.
+A failure (read-only directory, disk full, no matching Python) is recorded with a fingerprint
+of what could fix it, so the hook does not retry at every `cd` until something changed or the
+user runs `autovenv create`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Iterator, Mapping, Optional
+
+from autovenv import config, discover, trust, venvs
+from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
+
+LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
+PROGRESS_AFTER = 0.3  # "takes longer than a moment"
+TMP_TAG = ".autovenv-tmp-"
+OLD_TAG = ".autovenv-old-"
+DEP_FILES = ("pyproject.toml", "uv.lock", "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock")
+
+
+class CreateError(AutovenvError):
+    """Creating the venv failed for a reason the user can fix (the message says which)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    venv: str
+    python: str  # "3.12.1 (/path/python3.12)"
+    backend: str
+    pip: str  # pip version installed, '' when none
+    seconds: float
+    notes: tuple[str, ...] = ()
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+class Progress:
+    """Lines on stderr, only when it is a terminal; the first one only if creation is slow."""
+
+    def __init__(self, stream: Optional[IO[str]], env: Mapping[str, str], always: bool = False):
+        self.stream = stream if stream is not None and _isatty(stream) else None
+        self.color = self.stream is not None and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+        self.always = always  # `autovenv create`: say what is happening at once
+        self._timer: Optional[threading.Timer] = None
+        self._said_start = False
+        self._lock = threading.Lock()
+
+    def _write(self, text: str) -> None:
+        if self.stream is None:
+            return
+        if self.color:
+            text = f"\033[2m{text}\033[0m"
+        with self._lock:
+            self.stream.write("autovenv: " + text + "\n")
+            self.stream.flush()
+
+    def start(self, text: str) -> None:
+        def say() -> None:
+            self._said_start = True
+            self._write(text + " ...")
+
+        if self.stream is None:
+            return
+        if self.always:
+            say()
+        else:
+            self._timer = threading.Timer(PROGRESS_AFTER, say)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def done(self, text: str) -> None:
+        if self._timer:
+            self._timer.cancel()
+        self._write(text)
+
+    def note(self, text: str) -> None:
+        self._write(text)
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- Locking -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def project_lock(project: str, env: Mapping[str, str], progress: Optional[Progress] = None) -> Iterator[None]:
+    """One creator per project at a time, across processes (released by the kernel on death)."""
+    locks = os.path.join(trust.data_dir(env), "locks")
+    os.makedirs(locks, exist_ok=True)
+    path = os.path.join(locks, trust.record_name(os.path.realpath(project)) + ".lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        waited = False
+        while not _try_lock(fd):
+            if not waited and progress:
+                progress.note(f"waiting for another shell that is creating the venv of {project}")
+            waited = True
+            if time.monotonic() > deadline:
+                raise CreateError(f"gave up waiting for another process creating the venv of {project}")
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
+    import signal
+
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    old = block(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, old)
+
+
+# --- Backends ------------------------------------------------------------------------------
+
+
+def find_uv(env: Mapping[str, str], project: Optional[str]) -> Optional[str]:
+    """uv on PATH, never one inside the project (a cloned repo could ship its own)."""
+    for directory in env.get("PATH", "").split(os.pathsep):
+        if not directory or not os.path.isabs(directory):
+            continue
+        if project and (directory + os.sep).startswith(project.rstrip(os.sep) + os.sep):
+            continue
+        for name in ("uv.exe", "uv") if sys.platform == "win32" else ("uv",):
+            path = os.path.join(directory, name)
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return path
+    return None
+
+
+def _run(argv: list[str], env: Mapping[str, str], what: str) -> None:
+    from autovenv.interpreters import clean_env
+
+    cwd = trust.data_dir(env)  # anywhere but the project: nothing there gets imported
+    os.makedirs(cwd, exist_ok=True)
+    proc = subprocess.run(
+        argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", check=False,
+    )
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        tail = detail[-1] if detail else f"exit status {proc.returncode}"
+        raise CreateError(f"{what} failed: {_explain(tail)}")
+
+
+def _explain(text: str) -> str:
+    lowered = text.lower()
+    if "no space left" in lowered:
+        return "the disk is full (" + text + ")"
+    if "read-only file system" in lowered or "permission denied" in lowered:
+        return "the directory is not writable (" + text + ")"
+    return text
+
+
+def _os_error(e: OSError, where: str) -> CreateError:
+    import errno
+
+    if e.errno == errno.ENOSPC:
+        return CreateError(f"cannot create the venv in {where}: the disk is full")
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return CreateError(f"cannot create the venv in {where}: the directory is not writable ({e.strerror})")
+    return CreateError(f"cannot create the venv in {where}: {e.strerror or e}")
+
+
+# --- pip, from the interpreter's bundled wheel ---------------------------------------------
+
+
+def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
+    """The wheel's files, unpacked once under the data dir (keyed by the wheel's identity)."""
+    st = os.stat(wheel)
+    digest = hashlib.sha256(f"{wheel}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    dest = os.path.join(trust.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{digest}")
+    if os.path.isdir(dest):
+        return dest
+    tmp = f"{dest}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            parts = member.replace("\\", "/").split("/")
+            if member.startswith("/") or ".." in parts:
+                raise CreateError(f"the pip wheel {wheel} holds an unsafe path {member!r}")
+        archive.extractall(tmp)
+    try:
+        os.rename(tmp, dest)
+    except OSError:  # another process unpacked it first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def _link_tree(source: str, target: str) -> None:
+    link = True
+    for root, _dirs, files in os.walk(source):
+        rel = os.path.relpath(root, source)
+        out = os.path.normpath(os.path.join(target, rel))
+        os.makedirs(out, exist_ok=True)
+        for name in files:
+            src, dst = os.path.join(root, name), os.path.join(out, name)
+            if link:
+                try:
+                    os.link(src, dst)
+                    continue
+                except OSError:
+                    link = False  # another filesystem, or no hard links: copy from now on
+            shutil.copyfile(src, dst)
+
+
+def _shebang(python: str) -> str:
+    if " " not in python and len(python) < 120 and "\n" not in python:
+        return f"#!{python}\n"
+    # Long or spaced paths: exec through sh, as pip and distlib do.
+    return f"#!/bin/sh\n'''exec' {shlex.quote(python)} \"$0\" \"$@\"\n' '''\n"
+
+
+def install_pip(tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]) -> str:
+    """pip into the venv being built at tmp_venv; its version. Scripts name final_venv."""
+    site = sorted(glob.glob(os.path.join(tmp_venv, "lib", "*", "site-packages")))
+    if not site:
+        raise CreateError(f"the new venv has no site-packages directory ({tmp_venv}/lib/*/site-packages)")
+    unpacked = _unpacked_wheel(wheel, env)
+    _link_tree(unpacked, site[0])
+    info = [d for d in os.listdir(unpacked) if d.endswith(".dist-info")][0]
+    pip_version = info[len("pip-"): -len(".dist-info")]
+    script = _shebang(venvs.python_path(final_venv)) + (
+        "import re\nimport sys\nfrom pip._internal.cli.main import main\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        "    sys.exit(main())\n"
+    )
+    names = ["pip", "pip3", f"pip{version[0]}.{version[1]}"]
+    bin_dir = venvs.bin_dir(tmp_venv)
+    for name in names:
+        path = os.path.join(bin_dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(script)
+        os.chmod(path, 0o755)
+    # RECORD and INSTALLER are rewritten, not appended to: they are hard links to the cache.
+    record = os.path.join(site[0], info, "RECORD")
+    with open(record, encoding="utf-8") as f:
+        lines = f.read()
+    os.remove(record)
+    rel_bin = os.path.relpath(bin_dir, site[0])
+    extra = "".join(f"{os.path.join(rel_bin, n)},,\n" for n in names) + f"{info}/INSTALLER,,\n"
+    with open(record, "w", encoding="utf-8") as f:
+        f.write(lines.rstrip("\n") + "\n" + extra)
+    installer = os.path.join(site[0], info, "INSTALLER")
+    if os.path.exists(installer):
+        os.remove(installer)
+    with open(installer, "w", encoding="utf-8") as f:
+        f.write("autovenv\n")
+    return pip_version
+
+
+# --- Building ------------------------------------------------------------------------------
+
+
+def _relocate(tmp_venv: str, final_venv: str) -> None:
+    """Point the activate scripts and pyvenv.cfg at the final path (they name the temp one)."""
+    old, new = os.fsencode(tmp_venv), os.fsencode(final_venv)
+    paths = [os.path.join(tmp_venv, venvs.CFG_NAME)]
+    bin_dir = venvs.bin_dir(tmp_venv)
+    paths += [os.path.join(bin_dir, n) for n in os.listdir(bin_dir)]
+    for path in paths:
+        if os.path.islink(path) or not os.path.isfile(path) or os.path.getsize(path) > (1 << 20):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        if old in data:
+            mode = os.stat(path).st_mode
+            tmp = path + ".autovenv"
+            with open(tmp, "wb") as f:
+                f.write(data.replace(old, new))
+            os.chmod(tmp, mode & 0o7777)
+            os.replace(tmp, path)
+
+
+def remove_leftovers(venv: str) -> None:
+    """Temporary and old directories left by a creation that was killed (caller holds the lock)."""
+    parent, name = os.path.split(venv)
+    for path in glob.glob(os.path.join(glob.escape(parent), glob.escape(name) + ".autovenv-*")):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def build(
+    venv: str, project: str, env: Mapping[str, str], cfg: config.Config,
+    progress: Progress, replace: bool = False,
+) -> Result:
+    """Make `venv` (the caller holds the project lock). `replace`: swap out an existing one."""
+    from autovenv import interpreters
+
+    started = time.monotonic()
+    interp, _request = interpreters.choose(project, cfg, env)
+    uv = find_uv(env, project) if cfg.backend in ("auto", "uv") else None
+    notes: list[str] = []
+    if cfg.backend == "uv" and not uv:
+        notes.append('backend = "uv" but uv is not on PATH; used the venv module')
+    if not uv and not interp.venv_module:
+        raise CreateError(
+            f"Python {interp} has no venv module (Debian/Ubuntu: apt install python3-venv), and uv is not on PATH"
+        )
+    backend = "uv" if uv else "venv"
+    progress.start(f"creating {venv} with Python {interp} ({backend})")
+    parent, name = os.path.split(venv)
+    tmp = os.path.join(parent, f"{name}{TMP_TAG}{os.getpid()}")
+    remove_leftovers(venv)
+    try:
+        try:
+            os.mkdir(tmp, 0o755)
+            os.rmdir(tmp)  # the backends want to make it themselves; this proved we can
+        except OSError as e:
+            raise _os_error(e, parent) from None
+        prompt = os.path.basename(project.rstrip(os.sep)) or project
+        if uv:
+            _run([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config",
+                  "--no-project", "--offline", "--no-python-downloads", "--quiet", tmp], env, "uv venv")
+        else:
+            _run([interp.path, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, tmp],
+                 env, f"{interp.path} -m venv")
+        pip_version = ""
+        if cfg.pip:
+            if interp.pip_wheel and sys.platform != "win32":
+                pip_version = install_pip(tmp, venv, interp.pip_wheel, interp.version, env)
+            elif sys.platform == "win32":  # pragma: no cover - no launcher .exe of our own
+                _run([venvs.python_path(tmp), "-I", "-m", "ensurepip", "--default-pip"], env, "ensurepip")
+                pip_version = "bundled"
+            else:
+                notes.append(
+                    f"pip was not installed: Python {interp.path} has no bundled pip wheel "
+                    "(Debian/Ubuntu: apt install python3-venv); set pip = false to silence this"
+                )
+        gitignore = os.path.join(tmp, ".gitignore")
+        if not os.path.exists(gitignore):
+            with open(gitignore, "w", encoding="utf-8") as f:
+                f.write("# created by autovenv automatically\n*\n")
+        _relocate(tmp, venv)
+        store = trust.TrustStore(env)
+        denied = store.verdict(venv).denied
+        old = os.path.join(parent, f"{name}{OLD_TAG}{os.getpid()}")
+        with _no_interrupts():
+            if replace and os.path.lexists(venv):
+                os.rename(venv, old)
+            os.rename(tmp, venv)
+            if not denied:  # `deny` holds even across re-creation
+                store.record_created(venv)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise _os_error(e, parent) from None
+    finally:
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    seconds = time.monotonic() - started
+    return Result(venv, str(interp), backend, pip_version, seconds, tuple(notes))
+
+
+# --- Remembering failures ------------------------------------------------------------------
+
+
+def _fingerprint(project: str, env: Mapping[str, str]) -> str:
+    """What a fix would change: the project directory (chmod, new files), its Python
+    settings, the user config, PATH."""
+    parts = [env.get("PATH", "")]
+    for path in (project, os.path.join(project, "pyproject.toml"),
+                 os.path.join(project, ".python-version"), config.user_config_path(env)):
+        try:
+            st = os.stat(path)
+            parts.append(f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_mode}")
+        except OSError:
+            parts.append("-")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _failure_path(project: str, env: Mapping[str, str]) -> str:
+    return os.path.join(trust.data_dir(env), "failed", trust.record_name(os.path.realpath(project)))
+
+
+def recorded_failure(project: str, env: Mapping[str, str]) -> str:
+    """The message of the last failed creation, if nothing changed since ('' otherwise)."""
+    try:
+        with open(_failure_path(project, env), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return ""
+    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(project, env):
+        return ""
+    return str(data.get("message", ""))
+
+
+def _record_failure(project: str, env: Mapping[str, str], message: str) -> None:
+    path = _failure_path(project, env)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"fingerprint": _fingerprint(project, env), "message": message}, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _clear_failure(project: str, env: Mapping[str, str]) -> None:
+    with contextlib.suppress(OSError):
+        os.remove(_failure_path(project, env))
+
+
+# --- Entry points --------------------------------------------------------------------------
+
+
+def make(
+    project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
+    progress: Progress, replace: bool = False,
+) -> Optional[Result]:
+    """Create (or with `replace`, re-create) the venv under the project lock. None when another
+    process made it while this one waited. Failures are remembered, then raised."""
+    try:
+        with project_lock(project, env, progress):
+            if not replace and venvs.is_venv_dir(venv):
+                return None
+            result = build(venv, project, env, cfg, progress, replace=replace)
+    except (CreateError, NoInterpreter) as e:
+        _record_failure(project, env, str(e))
+        raise
+    except OSError as e:  # the data dir itself (locks) is unusable
+        error = _os_error(e, trust.data_dir(env))
+        _record_failure(project, env, str(error))
+        raise error from None
+    _clear_failure(project, env)
+    pip = f", pip {result.pip}" if result.pip else ""
+    progress.done(f"created {venv} with Python {result.python} ({result.backend}{pip}) in {result.seconds:.2f}s")
+    for note in result.notes + tuple(_deps_hint(project)):
+        progress.note(note)
+    return result
+
+
+def _deps_hint(project: str) -> list[str]:
+    if os.path.isfile(os.path.join(project, "uv.lock")):
+        how = "uv sync"
+    elif glob.glob(os.path.join(glob.escape(project), "requirements*.txt")):
+        how = "pip install -r requirements.txt"
+    elif any(os.path.isfile(os.path.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
+        how = "pip install -e ."
+    else:
+        return []
+    return [f"dependencies are never installed automatically; to install them: {how}"]
+
+
+def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> discover.Finding:  # type: ignore[no-untyped-def]
+    """The hook's rule-2 case: make the venv when the config says so; the new Finding (rule 1
+    on success). Every failure becomes one message per shell session, never a traceback."""
+    assert finding.project and finding.venv
+    project, venv = finding.project, finding.venv
+    cfg = config.load(project, env)
+    for problem in cfg.problems:
+        messages.once("problem:" + problem, problem)
+    if cfg.create != "auto" or trust.TrustStore(env).verdict(venv).denied:
+        return finding
+    if _removed_under_this_shell(venv, env):
+        # Deleting the venv you are in is not entering a project: making a new one at once
+        # would race with the user's own `uv venv`/`python -m venv` at the next command.
+        messages.once("removed:" + venv, f"{venv} was removed; autovenv create makes a new one")
+        return finding
+    failed = recorded_failure(project, env)
+    if failed:
+        messages.once("create-failed:" + project + failed, f"{failed} (to try again: autovenv create)")
+        return finding
+    try:
+        make(project, venv, env, cfg, Progress(sys.stderr, env))
+    except (CreateError, NoInterpreter, ConfigError) as e:
+        messages.once("create-failed:" + project + str(e), f"{e} (to try again: autovenv create)")
+        return finding
+    except KeyboardInterrupt:
+        messages.once("create-interrupted:" + project,
+                      f"creating {venv} was interrupted; nothing was left behind (autovenv create makes it)")
+        return finding
+    return discover.find(finding.start, env)
+
+
+def _removed_under_this_shell(venv: str, env: Mapping[str, str]) -> bool:
+    """Did this shell's last answer see this venv exist? (its scope watched its pyvenv.cfg)"""
+    from autovenv import scope
+
+    last = env.get("_AUTOVENV_ANSWER", "")
+    return (scope.SEP + "1" + os.path.join(venv, venvs.CFG_NAME)) in (scope.SEP + last)
+
+
+# --- Hints on an existing venv -------------------------------------------------------------
+
+
+def hints(venv: str, project: str, env: Mapping[str, str]) -> list[str]:
+    """One-line hints about an existing venv: Python no longer what the project asks for,
+    dependency files changed since the venv was last synced. Reads files only."""
+    out: list[str] = []
+    cfg = config.load(project, env)
+    version = venvs.python_version(venv)
+    if version:
+        from autovenv import interpreters
+
+        why = interpreters.satisfies_request(version, project, cfg)
+        if why:
+            out.append(f"{venv} has Python {version} but {why}; autovenv recreate fixes it")
+    synced = _last_sync(venv)
+    newer = [
+        os.path.basename(p)
+        for p in [os.path.join(project, n) for n in DEP_FILES]
+        + glob.glob(os.path.join(glob.escape(project), "requirements*.txt"))
+        if _mtime(p) > synced
+    ]
+    if synced and newer:
+        out.append(
+            f"{', '.join(sorted(newer))} changed after {venv} was last synced; "
+            "its dependencies may be stale"
+        )
+    return out
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def _last_sync(venv: str) -> float:
+    """When packages last changed in the venv: installs touch site-packages (and uv sync
+    touches the venv's directory)."""
+    stamps = [_mtime(os.path.join(venv, venvs.CFG_NAME)), _mtime(venv)]
+    stamps += [_mtime(p) for p in glob.glob(os.path.join(glob.escape(venv), "lib", "*", "site-packages"))]
+    return max(stamps)

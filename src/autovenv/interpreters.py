@@ -1,0 +1,518 @@
+"""Find the installed Pythons and choose the one a project asks for.
+
+Where: `python3`/`python3.X` on PATH (pyenv shims resolved to the real interpreter), pyenv's
+`versions/*/bin`, uv's managed Pythons, and the `py` launcher on Windows. Never one inside the
+project or inside any venv: a project could ship a `bin/python3` of its own.
+Versions are learnt by running the interpreter once (isolated, outside the project), and cached
+by (path, mtime, size) in autovenv's data dir, so the next creation runs nothing it knows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Optional
+
+from autovenv import trust
+from autovenv.errors import NoInterpreter
+
+IS_WINDOWS = sys.platform == "win32"
+NAME_RE = re.compile(r"^python3(\.\d+)?(\.exe)?$" if IS_WINDOWS else r"^python3(\.\d+)?$")
+CACHE_VERSION = 1
+
+# Runs in the candidate interpreter (3.6+, hence no walrus). It reports what creating a venv
+# needs: version, whether it is itself a venv, the venv module, and its bundled pip wheel
+# (Debian keeps that in /usr/share/python-wheels; ensurepip knows where).
+PROBE = r"""
+import glob, json, os, sys
+wheel = ""
+try:
+    import ensurepip
+    here = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
+    get = getattr(ensurepip, "_get_packages", None)
+    if get is not None:
+        pkg = get()["pip"]
+        wheel = getattr(pkg, "wheel_path", None) or os.path.join(here, pkg.wheel_name)
+    else:
+        found = sorted(glob.glob(os.path.join(here, "pip-%s-*.whl" % getattr(ensurepip, "_PIP_VERSION", "*"))))
+        wheel = found[-1] if found else ""
+except Exception:
+    wheel = ""
+try:
+    import importlib.util
+    has_venv = importlib.util.find_spec("venv") is not None
+except Exception:
+    has_venv = False
+print(json.dumps({
+    "version": list(sys.version_info[:3]),
+    "release": sys.version_info[3],
+    "implementation": sys.implementation.name,
+    "is_venv": sys.prefix != getattr(sys, "base_prefix", sys.prefix),
+    "venv_module": has_venv,
+    "pip_wheel": wheel if wheel and os.path.isfile(wheel) else "",
+}))
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str  # real path of the executable
+    version: tuple[int, ...]
+    implementation: str = "cpython"
+    release: str = "final"
+    venv_module: bool = True
+    pip_wheel: str = ""
+
+    @property
+    def version_text(self) -> str:
+        text = ".".join(map(str, self.version))
+        return text if self.implementation == "cpython" else f"{self.implementation} {text}"
+
+    def __str__(self) -> str:
+        return f"{self.version_text} ({self.path})"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the project asked for, and where it said so (for messages)."""
+
+    kind: str  # ".python-version", "[tool.autovenv] python", "requires-python", "default"
+    text: str = ""
+    source: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "default":
+            return "the first python3 on PATH"
+        where = f" (in {self.source})" if self.source else ""
+        if self.kind == "requires-python":
+            return f"requires-python {self.text}{where}"
+        return f"{self.kind} {self.text!r}{where}"
+
+
+def _inside(path: str, directory: Optional[str]) -> bool:
+    if not directory:
+        return False
+    directory = directory.rstrip(os.sep) + os.sep
+    return path.startswith(directory) or os.path.realpath(path).startswith(
+        os.path.realpath(directory).rstrip(os.sep) + os.sep
+    )
+
+
+def _in_venv(executable: str) -> bool:
+    """Is this a venv's interpreter? (bin/ beside a pyvenv.cfg, read without running it)"""
+    return os.path.isfile(os.path.join(os.path.dirname(os.path.dirname(executable)), "pyvenv.cfg"))
+
+
+def pyenv_root(env: Mapping[str, str]) -> str:
+    home = env.get("HOME") or os.path.expanduser("~")
+    return env.get("PYENV_ROOT") or os.path.join(home, ".pyenv")
+
+
+def uv_python_dir(env: Mapping[str, str]) -> str:
+    if env.get("UV_PYTHON_INSTALL_DIR"):
+        return env["UV_PYTHON_INSTALL_DIR"]
+    home = env.get("HOME") or os.path.expanduser("~")
+    if IS_WINDOWS:
+        return os.path.join(env.get("APPDATA") or home, "uv", "data", "python")
+    return os.path.join(env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share"), "uv", "python")
+
+
+def _executables_in(directory: str) -> list[str]:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    # python3 first, then python3.X newest first: the order "first python3 on PATH" means.
+    hits = [n for n in names if NAME_RE.match(n)]
+    hits.sort(key=lambda n: (n not in ("python3", "python3.exe"), _minor(n)))
+    found = []
+    for name in hits:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            found.append(path)
+    return found
+
+
+def _minor(name: str) -> int:
+    m = re.search(r"\.(\d+)", name)
+    return -int(m.group(1)) if m else 0
+
+
+def _pyenv_version_name(env: Mapping[str, str], start: Optional[str]) -> str:
+    """The version pyenv's shims would run from `start`: PYENV_VERSION, .python-version up
+    the tree, then the global version file (first name only)."""
+    if env.get("PYENV_VERSION"):
+        return env["PYENV_VERSION"].split(":")[0].strip()
+    directory = start
+    while directory:
+        text = _first_line(os.path.join(directory, ".python-version"))
+        if text:
+            return text
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return _first_line(os.path.join(pyenv_root(env), "version")) or "system"
+
+
+def _first_line(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f.read(4096).splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    return line
+    except OSError:
+        pass
+    return ""
+
+
+def _is_shim(path: str, env: Mapping[str, str]) -> bool:
+    """pyenv's shims are shell scripts that would ask pyenv (slowly) which Python to run."""
+    if os.path.dirname(path) == os.path.join(pyenv_root(env), "shims"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"pyenv" in head
+
+
+def _resolve_shim(path: str, env: Mapping[str, str], start: Optional[str]) -> Optional[str]:
+    name = _pyenv_version_name(env, start)
+    if name == "system":
+        return None  # pyenv would run the next python3 on PATH; so does our search
+    candidate = os.path.join(pyenv_root(env), "versions", name, "bin", os.path.basename(path))
+    return candidate if os.path.isfile(candidate) else None
+
+
+def path_candidates(
+    env: Mapping[str, str], project: Optional[str], start: Optional[str] = None
+) -> list[str]:
+    """Interpreters on PATH in PATH order (shims resolved), none in the project or a venv."""
+    found: list[str] = []
+    for directory in env.get("PATH", "").split(os.pathsep):
+        if not directory or not os.path.isabs(directory) or _inside(directory, project):
+            continue
+        for path in _executables_in(directory):
+            if _is_shim(path, env):
+                resolved = _resolve_shim(path, env, start or project)
+                if not resolved:
+                    continue
+                path = resolved
+            if _in_venv(path) or _inside(path, project):
+                continue
+            found.append(path)
+    return found
+
+
+def other_candidates(env: Mapping[str, str]) -> list[str]:
+    """pyenv's versions, uv's managed Pythons, and the Windows launcher's list."""
+    found: list[str] = []
+    for base in (os.path.join(pyenv_root(env), "versions"), uv_python_dir(env)):
+        try:
+            names = sorted(os.listdir(base))
+        except OSError:
+            continue
+        for name in names:
+            bin_dir = os.path.join(base, name) if IS_WINDOWS else os.path.join(base, name, "bin")
+            found += [p for p in _executables_in(bin_dir) if not _in_venv(p)][:1]
+    if IS_WINDOWS:
+        found += _py_launcher_paths()
+    return found
+
+
+def _py_launcher_paths() -> list[str]:  # pragma: no cover - Windows only
+    try:
+        out = subprocess.run(
+            ["py", "--list-paths"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [m.group(1).strip() for m in re.finditer(r"\s(\S:\\.*?python\.exe)\s*$", out, re.M)]
+
+
+def _cache_path(env: Mapping[str, str]) -> str:
+    return os.path.join(trust.data_dir(env), "interpreters.json")
+
+
+def _stat_key(path: str) -> Optional[str]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+class Prober:
+    """Versions of interpreters, from the cache or by running each one once."""
+
+    def __init__(self, env: Mapping[str, str]):
+        self.env = env
+        self.path = _cache_path(env)
+        self.cache: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+            if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
+                self.cache = data["entries"]
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def info(self, paths: Iterable[str]) -> dict[str, Optional[Interpreter]]:
+        """Interpreter (or None when it does not run, or is a venv) for each path."""
+        wanted = list(dict.fromkeys(os.path.realpath(p) for p in paths))
+        todo = [p for p in wanted if self._cached(p) is None]
+        if todo:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
+                for path, result in zip(todo, pool.map(self._run, todo)):
+                    key = _stat_key(path)
+                    if key:
+                        self.cache[path] = {"stat": key, "info": result}
+                        self.dirty = True
+            self._save()
+        out: dict[str, Optional[Interpreter]] = {}
+        for path in wanted:
+            entry = self.cache.get(path)
+            out[path] = _interpreter(path, entry["info"]) if entry and entry.get("info") else None
+        return out
+
+    def _cached(self, path: str) -> Optional[dict]:
+        entry = self.cache.get(path)
+        if entry and entry.get("stat") == _stat_key(path):
+            return entry
+        return None
+
+    def _run(self, path: str) -> Optional[dict]:
+        cwd = trust.data_dir(self.env)
+        os.makedirs(cwd, exist_ok=True)
+        try:
+            proc = subprocess.run(
+                [path, "-I", "-S", "-c", PROBE], capture_output=True, text=True, timeout=20,
+                cwd=cwd, env=clean_env(self.env), check=False,
+            )
+            data = json.loads(proc.stdout) if proc.returncode == 0 else None
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("is_venv"):
+            return None
+        return data
+
+    def _save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = f"{self.path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump({"version": CACHE_VERSION, "entries": self.cache}, f)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache we cannot write only costs time
+
+
+def _interpreter(path: str, info: dict) -> Optional[Interpreter]:
+    try:
+        return Interpreter(
+            path=path,
+            version=tuple(int(x) for x in info["version"]),
+            implementation=str(info.get("implementation", "cpython")),
+            release=str(info.get("release", "final")),
+            venv_module=bool(info.get("venv_module", True)),
+            pip_wheel=str(info.get("pip_wheel", "")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def clean_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for running an interpreter or uv: no venv, no Python/uv overrides."""
+    drop = ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP",
+            "PYTHONSAFEPATH", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "__PYVENV_LAUNCHER__")
+    return {k: v for k, v in env.items() if k not in drop}
+
+
+# --- Choosing ------------------------------------------------------------------------------
+
+VERSION_RE = re.compile(
+    r"^(?:(?P<impl>cpython|python|pypy|graalpy)(?:[@-]|(?=\d)))?(?P<version>\d+(?:\.\d+){0,2})"
+    r"(?P<suffix>[a-z0-9.+-]*)$",
+    re.I,
+)
+
+
+def _matches_name(spec: str, interp: Interpreter) -> Optional[bool]:
+    """Does `3.12`, `3.12.1`, `cpython@3.12`, `pypy3.10` name this interpreter? None: not such a name."""
+    m = VERSION_RE.match(spec.strip())
+    if not m:
+        return None
+    impl = (m.group("impl") or "").lower()
+    if impl and impl not in ("python", interp.implementation):
+        return False
+    if impl == "" and interp.implementation != "cpython":
+        return False
+    wanted = tuple(int(x) for x in m.group("version").split("."))
+    return interp.version[: len(wanted)] == wanted
+
+
+def _specifier(text: str):  # type: ignore[no-untyped-def]
+    """packaging's SpecifierSet for text, or None; packaging is imported only here."""
+    from autovenv.runtime import enable_site_packages
+
+    enable_site_packages()
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+def _satisfies(spec, interp: Interpreter) -> bool:  # type: ignore[no-untyped-def]
+    return bool(spec.contains(".".join(map(str, interp.version)), prereleases=True))
+
+
+def _newest(interps: Iterable[Interpreter]) -> Optional[Interpreter]:
+    best = None
+    for interp in interps:  # ties keep the first seen (PATH before pyenv before uv)
+        if best is None or interp.version > best.version:
+            best = interp
+    return best
+
+
+class Finder:
+    """Candidates and their versions for one project, probed lazily."""
+
+    def __init__(self, env: Mapping[str, str], project: Optional[str]):
+        self.env = env
+        self.project = project
+        self.prober = Prober(env)
+        self._all: Optional[list[Interpreter]] = None
+
+    def on_path(self) -> list[str]:
+        return path_candidates(self.env, self.project)
+
+    def all(self) -> list[Interpreter]:
+        if self._all is None:
+            paths = [
+                p for p in self.on_path() + other_candidates(self.env)
+                if not _inside(p, self.project)
+            ]
+            infos = self.prober.info(paths)
+            seen: dict[str, Interpreter] = {}
+            for p in paths:
+                interp = infos.get(os.path.realpath(p))
+                if interp and interp.path not in seen and interp.version[0] >= 3:
+                    seen[interp.path] = interp
+            self._all = list(seen.values())
+        return self._all
+
+    def explicit_path(self, text: str) -> Optional[Interpreter]:
+        path = os.path.expanduser(text)
+        if not os.path.isabs(path) or _inside(path, self.project) or _in_venv(path):
+            return None
+        return self.prober.info([path]).get(os.path.realpath(path))
+
+
+def _from_pyenv_name(name: str, finder: Finder) -> Optional[Interpreter]:
+    """A .python-version naming a pyenv version directory that is not a plain number."""
+    bin_dir = os.path.join(pyenv_root(finder.env), "versions", name, "bin")
+    exes = _executables_in(bin_dir)
+    if not exes or os.sep in name or name in (".", ".."):
+        return None
+    return finder.prober.info(exes[:1]).get(os.path.realpath(exes[0]))
+
+
+def _by_text(text: str, finder: Finder) -> Optional[Interpreter]:
+    """A version name (3.12, cpython@3.12, pypy3.10), a specifier (>=3.11) or an absolute path."""
+    if os.path.isabs(os.path.expanduser(text)):
+        return finder.explicit_path(text)
+    if text == "system":
+        return _default(finder)
+    named = [i for i in finder.all() if _matches_name(text, i)]
+    if VERSION_RE.match(text):
+        return _newest(named) or _from_pyenv_name(text, finder)
+    spec = _specifier(text)
+    if spec is not None:
+        return _newest(i for i in finder.all() if _satisfies(spec, i))
+    return _from_pyenv_name(text, finder)
+
+
+def _default(finder: Finder) -> Optional[Interpreter]:
+    """The first python3 on PATH that is not in a venv; else the newest found anywhere."""
+    for path in finder.on_path():
+        if os.path.basename(path).split(".exe")[0] in ("python3", "python"):
+            interp = finder.prober.info([path]).get(os.path.realpath(path))
+            if interp:
+                return interp
+    return _newest(finder.all())
+
+
+def choose(project: Optional[str], cfg, env: Mapping[str, str]) -> tuple[Interpreter, Request]:  # type: ignore[no-untyped-def]
+    """The interpreter for `project` by DESIGN.md's order; NoInterpreter when none fits.
+
+    `cfg` is a config.Config. The user file's `python` is a default: it is used when the
+    project says nothing, or when it satisfies the project's requires-python.
+    """
+    finder = Finder(env, project)
+    request, interp = _request(project, cfg, finder)
+    if interp is None:
+        seen = ", ".join(str(i) for i in sorted(finder.all(), key=lambda i: i.version, reverse=True))
+        raise NoInterpreter(
+            f"no installed Python matches {request.describe()}; nothing was created. "
+            f"Pythons found: {seen or 'none'}"
+        )
+    return interp, request
+
+
+def _request(project: Optional[str], cfg, finder: Finder) -> tuple[Request, Optional[Interpreter]]:  # type: ignore[no-untyped-def]
+    if project:
+        version_file = os.path.join(project, ".python-version")
+        text = _first_line(version_file)
+        if text:
+            return Request(".python-version", text, version_file), _by_text(text, finder)
+    if cfg.python and cfg.project_python:
+        return Request("[tool.autovenv] python", cfg.python, cfg.pyproject or ""), _by_text(cfg.python, finder)
+    if cfg.requires_python:
+        request = Request("requires-python", cfg.requires_python, cfg.pyproject or "")
+        spec = _specifier(cfg.requires_python)
+        if spec is None:
+            raise NoInterpreter(f"{cfg.pyproject}: requires-python {cfg.requires_python!r} is not a valid specifier")
+        if cfg.python:
+            preferred = _by_text(cfg.python, finder)
+            if preferred and _satisfies(spec, preferred):
+                return request, preferred
+        return request, _newest(i for i in finder.all() if _satisfies(spec, i))
+    if cfg.python:
+        return Request("python (user config)", cfg.python, cfg.user_file), _by_text(cfg.python, finder)
+    return Request("default"), _default(finder)
+
+
+def satisfies_request(version: str, project: Optional[str], cfg) -> Optional[str]:  # type: ignore[no-untyped-def]
+    """Why a venv of Python `version` does not match what the project asks for ('' = it does,
+    None = cannot tell). Only files are read; nothing is run."""
+    try:
+        interp = Interpreter(path="", version=tuple(int(x) for x in version.split(".")[:3]))
+    except ValueError:
+        return None
+    if project:
+        version_file = os.path.join(project, ".python-version")
+        text = _first_line(version_file)
+        if text:
+            ok = _matches_name(text, interp)
+            return None if ok is None else ("" if ok else f".python-version asks for {text}")
+    if cfg.python and cfg.project_python and VERSION_RE.match(cfg.python):
+        return "" if _matches_name(cfg.python, interp) else f"[tool.autovenv] python asks for {cfg.python}"
+    if cfg.requires_python:
+        spec = _specifier(cfg.requires_python)
+        if spec is not None:
+            return "" if _satisfies(spec, interp) else f"requires-python is {cfg.requires_python}"
+    return ""
