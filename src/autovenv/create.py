@@ -486,9 +486,9 @@ def make(
     _clear_failure(project, env)
     pip = f", pip {result.pip}" if result.pip else ""
     progress.done(f"created {venv} with Python {result.python} ({result.backend}{pip}) in {result.seconds:.2f}s")
-    for note in result.notes + tuple(_deps_hint(project)):
+    for note in _deps_hint(project):
         progress.note(note)
-    return result
+    return result  # result.notes are warnings: the caller shows them (once, in the hook)
 
 
 def _deps_hint(project: str) -> list[str]:
@@ -523,7 +523,9 @@ def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> dis
         messages.once("create-failed:" + project + failed, f"{failed} (to try again: autovenv create)")
         return finding
     try:
-        make(project, venv, env, cfg, Progress(sys.stderr, env))
+        result = make(project, venv, env, cfg, Progress(sys.stderr, env))
+        for note in result.notes if result else ():
+            messages.once("create-note:" + note, note)
     except (CreateError, NoInterpreter, ConfigError) as e:
         messages.once("create-failed:" + project + str(e), f"{e} (to try again: autovenv create)")
         return finding

@@ -1,0 +1,183 @@
+"""interpreters.py with the real Pythons of this machine (pyenv's 3.6-3.13, Debian's python3).
+
+Tests that need a given version skip when it is not installed (and fail in CI, which installs
+them the same way).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autovenv import config, interpreters
+from autovenv.errors import NoInterpreter
+from tests.conftest import make_venv
+
+PYENV = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def pyenv_python(minor: str) -> str:
+    for d in sorted((PYENV / "versions").glob(f"{minor}.*")):
+        for exe in (d / "bin" / f"python{minor}",):
+            if exe.exists():
+                return os.path.realpath(exe)
+    if os.environ.get("CI"):
+        pytest.fail(f"Python {minor} is not installed under {PYENV}")
+    pytest.skip(f"Python {minor} is not installed under {PYENV}")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "HOME": str(tmp_path / "home"),
+        "PATH": BASE_PATH,
+        "PYENV_ROOT": str(PYENV),
+        "AUTOVENV_DATA_DIR": str(tmp_path / "data"),
+        "AUTOVENV_CONFIG": str(tmp_path / "none.toml"),
+    }
+
+
+def choose(project: Path, env: dict[str, str]) -> interpreters.Interpreter:
+    return interpreters.choose(str(project), config.load(str(project), env), env)[0]
+
+
+def test_discovers_pyenv_versions_and_system_python(env: dict[str, str]) -> None:
+    found = {i.path: i for i in interpreters.Finder(env, None).all()}
+    p312 = pyenv_python("3.12")
+    assert found[p312].version[:2] == (3, 12) and found[p312].pip_wheel.endswith(".whl")
+    if os.path.exists("/usr/bin/python3"):
+        assert os.path.realpath("/usr/bin/python3") in found
+    assert all(i.version[0] == 3 for i in found.values())  # 2.7 is no candidate
+
+
+@pytest.mark.parametrize("text, minor", [
+    ("3.9", "3.9"), ("cpython@3.12", "3.12"), ("3.10.13", "3.10"), ("python3.13", "3.13"),
+])
+def test_python_version_file(tmp_path: Path, env: dict[str, str], text: str, minor: str) -> None:
+    expected = pyenv_python(minor)
+    if text.count(".") == 2 and not os.path.realpath(expected).startswith(str(PYENV / "versions" / text)):
+        pytest.skip(f"{text} is not the installed {minor}")
+    (tmp_path / ".python-version").write_text(text + "\n# comment\n3.8\n")
+    assert choose(tmp_path, env).path == expected
+
+
+def test_requires_python_takes_the_newest_match(tmp_path: Path, env: dict[str, str]) -> None:
+    expected = pyenv_python("3.11")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n')
+    chosen = choose(tmp_path, env)
+    assert chosen.version[:2] == (3, 11)
+    # pyenv's 3.11.7 beats Debian's 3.11.2 when both are installed
+    assert chosen.version >= interpreters.Prober(env).info([expected])[expected].version
+
+
+def test_tool_autovenv_python_beats_requires_python(tmp_path: Path, env: dict[str, str]) -> None:
+    expected = pyenv_python("3.10")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nrequires-python = ">=3.9"\n[tool.autovenv]\npython = "3.10"\n')
+    assert choose(tmp_path, env).path == expected
+
+
+def test_user_default_used_when_it_satisfies_requires_python(tmp_path: Path, env: dict[str, str]) -> None:
+    expected = pyenv_python("3.10")
+    Path(env["AUTOVENV_CONFIG"]).write_text('python = "3.10"\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.9"\n')
+    assert choose(tmp_path, env).path == expected
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.12"\n')
+    assert choose(tmp_path, env).version >= (3, 12)
+
+
+def test_unsatisfiable_request_names_it_and_lists_what_was_seen(tmp_path: Path, env: dict[str, str]) -> None:
+    p312 = pyenv_python("3.12")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.99"\n')
+    with pytest.raises(NoInterpreter) as e:
+        choose(tmp_path, env)
+    message = str(e.value)
+    assert "requires-python >=3.99" in message and str(tmp_path / "pyproject.toml") in message
+    assert f"3.12" in message and p312 in message
+
+
+def test_pypy_request_does_not_take_cpython(tmp_path: Path, env: dict[str, str]) -> None:
+    pyenv_python("3.10")
+    (tmp_path / ".python-version").write_text("pypy3.10\n")
+    with pytest.raises(NoInterpreter, match="pypy3.10"):
+        choose(tmp_path, env)
+
+
+def test_default_is_first_python3_on_path_not_in_a_venv(tmp_path: Path, env: dict[str, str]) -> None:
+    p39 = pyenv_python("3.9")
+    venv = make_venv(tmp_path / "other-venv")
+    # A venv's bin first on PATH (as when another project is active), then pyenv's 3.9.
+    env["PATH"] = f"{venv / 'bin'}:{Path(p39).parent}:{BASE_PATH}"
+    project = tmp_path / "proj"
+    project.mkdir()
+    assert choose(project, env).path == p39
+
+
+def test_never_an_interpreter_inside_the_project(tmp_path: Path, env: dict[str, str]) -> None:
+    p39 = pyenv_python("3.9")
+    project = tmp_path / "proj"
+    (project / "bin").mkdir(parents=True)
+    (project / "bin" / "python3").symlink_to(pyenv_python("3.12"))
+    env["PATH"] = f"{project / 'bin'}:{Path(p39).parent}:{BASE_PATH}"
+    assert all(not p.startswith(str(project)) for p in interpreters.path_candidates(env, str(project)))
+    assert choose(project, env).path == p39
+    (project / ".python-version").write_text(str(project / "bin" / "python3") + "\n")
+    with pytest.raises(NoInterpreter):
+        choose(project, env)
+
+
+def test_pyenv_shim_resolves_to_the_real_interpreter(tmp_path: Path, env: dict[str, str]) -> None:
+    p310 = pyenv_python("3.10")
+    if not (PYENV / "shims" / "python3").exists():
+        pytest.skip("no pyenv shims")
+    env["PATH"] = f"{PYENV / 'shims'}:{BASE_PATH}"
+    env["PYENV_VERSION"] = Path(p310).parent.parent.name
+    project = tmp_path / "proj"
+    project.mkdir()
+    assert choose(project, env).path == p310
+
+
+def test_versions_are_cached_by_path_and_mtime(tmp_path: Path, env: dict[str, str]) -> None:
+    p312 = pyenv_python("3.12")
+    interpreters.Prober(env).info([p312])
+    cache = Path(env["AUTOVENV_DATA_DIR"]) / "interpreters.json"
+    data = json.loads(cache.read_text())
+    assert p312 in data["entries"]
+    # Doctor the cached answer: a second Prober must believe it instead of running Python.
+    data["entries"][p312]["info"]["version"] = [3, 12, 99]
+    cache.write_text(json.dumps(data))
+    assert interpreters.Prober(env).info([p312])[p312].version == (3, 12, 99)
+    # A different mtime (the interpreter was replaced) makes it ask again.
+    data["entries"][p312]["stat"] = "0:0:0"
+    cache.write_text(json.dumps(data))
+    assert interpreters.Prober(env).info([p312])[p312].version[:2] == (3, 12)
+    assert interpreters.Prober(env).info([p312])[p312].version != (3, 12, 99)
+
+
+def test_probe_runs_on_every_installed_version(env: dict[str, str]) -> None:
+    """The probe script is 3.6-compatible: every pyenv Python answers it."""
+    for d in sorted((PYENV / "versions").glob("3.*")):
+        exe = sorted((d / "bin").glob("python3.*"))
+        if exe:
+            out = subprocess.run([str(exe[0]), "-I", "-S", "-c", interpreters.PROBE],
+                                 capture_output=True, text=True, check=True).stdout
+            assert json.loads(out)["version"][0] == 3
+
+
+def test_satisfies_request_reads_files_only(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.12"\n')
+    cfg = config.load(str(tmp_path), env)
+    assert interpreters.satisfies_request("3.12.1", str(tmp_path), cfg) == ""
+    assert "requires-python is >=3.12" in (interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) or "")
+    (tmp_path / ".python-version").write_text("3.11\n")
+    assert interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) == ""
+
+
+if sys.platform == "win32":  # pragma: no cover
+    pytest.skip("POSIX layouts", allow_module_level=True)
