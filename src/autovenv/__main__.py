@@ -1,3 +1,30 @@
-from autovenv.cli import run
+"""`python -m autovenv` and the `autovenv` console script.
 
-run()
+`autovenv hook SHELL` runs in every new shell (`eval "$(autovenv hook zsh)"`), so it is served
+here with the standard library only; importing click would cost more than the interpreter's
+own start-up (issue 5). Everything else, and every error, goes through cli.py.
+"""
+
+import sys
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if len(args) == 2 and args[0] == "hook":
+        from autovenv import shells
+
+        try:
+            shell = shells.get(args[1])
+        except KeyError:
+            pass  # cli.py says what is wrong
+        else:
+            sys.stdout.write(shell.hook_text(sys.executable))
+            sys.stdout.flush()
+            return
+    from autovenv.cli import run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()
