@@ -256,8 +256,8 @@ def _kill_mid_creation(p: Path, env: dict[str, str], sig: int) -> subprocess.Com
                                 stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
         while proc.poll() is None and time.monotonic() < deadline:
-            if any(n.startswith(".venv.autovenv-tmp") for n in os.listdir(p)) and \
-                    (p / next(n for n in os.listdir(p) if n.startswith(".venv.autovenv-tmp")) / "bin").exists():
+            tmps = [n for n in os.listdir(p) if n.startswith(".venv.autovenv-tmp")]
+            if tmps and (p / tmps[0] / "bin").exists():
                 proc.send_signal(sig)
                 break
             time.sleep(0.001)
