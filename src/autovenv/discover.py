@@ -10,8 +10,8 @@ Only stat() and small reads on the hot path; TOML is parsed only for rule 2.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 from autovenv import venvs
 from autovenv.errors import BrokenVenv
@@ -42,13 +42,13 @@ class Finding:
 
     start: str
     rule: int  # 1, 2 or 3
-    venv: Optional[str] = None  # rule 1: the venv; rule 2: where it will be made
-    holder: Optional[str] = None  # rule 1: the directory holding the venv (or its redirect)
-    redirect: Optional[str] = None  # rule 1: the .venv redirect file that pointed to the venv
-    project: Optional[str] = None  # rule 2: the project root (after workspace lifting)
-    marker: Optional[str] = None  # rule 2: the marker file that decided
+    venv: str | None = None  # rule 1: the venv; rule 2: where it will be made
+    holder: str | None = None  # rule 1: the directory holding the venv (or its redirect)
+    redirect: str | None = None  # rule 1: the .venv redirect file that pointed to the venv
+    project: str | None = None  # rule 2: the project root (after workspace lifting)
+    marker: str | None = None  # rule 2: the marker file that decided
     marker_strength: str = ""  # "strong" or "weak"
-    workspace_root: Optional[str] = None  # rule 2: set when lifted to a uv workspace
+    workspace_root: str | None = None  # rule 2: set when lifted to a uv workspace
     top: str = "/"  # the highest directory searched
     problems: tuple[str, ...] = ()  # broken .venv, unreadable directory, bad TOML...
 
@@ -69,7 +69,7 @@ class Finding:
 class _Walk:
     problems: list[str] = field(default_factory=list)
     searched: list[str] = field(default_factory=list)
-    strong: Optional[str] = None  # path of the nearest strong marker file
+    strong: str | None = None  # path of the nearest strong marker file
 
 
 def _exists(path: str, walk: _Walk) -> bool:
@@ -87,12 +87,12 @@ def _exists(path: str, walk: _Walk) -> bool:
         return False
 
 
-def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> Optional[tuple[str, str]]:
+def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, str] | None:
     """(venv, redirect file or '') for a valid venv held by `directory`, else None."""
     for name in names:
         candidate = os.path.join(directory, name)
         try:
-            st = os.lstat(candidate)
+            os.lstat(candidate)
         except FileNotFoundError:
             continue
         except OSError as e:
@@ -111,11 +111,10 @@ def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> Optional[tu
                 walk.problems.append(str(e))
         elif os.path.islink(candidate) and not os.path.exists(candidate):
             walk.problems.append(f"{candidate} is a dangling symbolic link")
-        del st
     return None
 
 
-def _weak_marker_in(directory: str) -> Optional[str]:
+def _weak_marker_in(directory: str) -> str | None:
     for name in WEAK_MARKER_FILES:
         if os.path.isfile(os.path.join(directory, name)):
             return os.path.join(directory, name)
@@ -178,7 +177,7 @@ def find(start: str, env: Mapping[str, str]) -> Finding:
     return Finding(start=start, rule=3, top=top, problems=tuple(walk.problems))
 
 
-def _workspace_root(member: str, walk: _Walk) -> Optional[str]:
+def _workspace_root(member: str, walk: _Walk) -> str | None:
     """The uv workspace root that `member` belongs to (not itself), or None."""
     from autovenv.errors import ConfigError
     from autovenv.tomlfile import read_toml
@@ -208,7 +207,7 @@ def _workspace_root(member: str, walk: _Walk) -> Optional[str]:
     return None
 
 
-def _uv_workspace(pyproject: dict) -> Optional[dict]:
+def _uv_workspace(pyproject: dict) -> dict | None:
     tool = pyproject.get("tool")
     uv = tool.get("uv") if isinstance(tool, dict) else None
     workspace = uv.get("workspace") if isinstance(uv, dict) else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 from autovenv import discover, plan, scope, shells, venvs
 from autovenv.trust import ALLOW, DENY, TrustStore
@@ -124,7 +124,7 @@ def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activa
     # uv run/uv pip use <project>/.venv (or UV_PROJECT_ENVIRONMENT); when autovenv picked
     # another venv, point uv at it too, so uv agrees and does not warn about VIRTUAL_ENV.
     default = os.path.join(finding.holder, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
-    uv_env: Optional[str] = None
+    uv_env: str | None = None
     if os.path.normpath(default) != venv:
         uv_env = venv
     return plan.Activate(
@@ -170,14 +170,16 @@ def main(argv: list[str]) -> int:
     try:
         shell = shells.get(argv[1])
     except KeyError:
-        write(sys.stderr, f"autovenv: unknown shell {printable(argv[1])!r}; known: {', '.join(shells.names())}\n")
+        known = ", ".join(shells.names())
+        write(sys.stderr, f"autovenv: unknown shell {printable(argv[1])!r}; known: {known}\n")
         return 2
     try:
         env = dict(os.environ)
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
         out = render(env, shell, messages)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working
-        write(sys.stderr, f"autovenv: internal error ({type(e).__name__}: {printable(str(e))}); please report it\n")
+        what = f"{type(e).__name__}: {printable(str(e))}"
+        write(sys.stderr, f"autovenv: internal error ({what}); please report it\n")
         return 1
     if messages.pending:
         write(sys.stderr, "".join(m + "\n" for m in messages.pending))

@@ -8,8 +8,9 @@ inherited them - restores exactly, and removes only the PATH entry it added.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional, Union
+from typing import Union
 
 # Exported state: which venv autovenv activated and the PATH entry it added.
 STATE_VENV = "AUTOVENV_VENV"
@@ -44,7 +45,7 @@ class Activate:
     venv: str
     bin_dir: str
     prompt: str
-    uv_project_environment: Optional[str] = None  # set when uv would otherwise pick another venv
+    uv_project_environment: str | None = None  # set when uv would otherwise pick another venv
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def deactivated(env: Mapping[str, str]) -> dict[str, str]:
 def activated(env: Mapping[str, str], act: Activate) -> dict[str, str]:
     """The environment after activating `act.venv` (env must have no autovenv venv active)."""
     out = dict(env)
-    new_values: dict[str, Optional[str]] = {
+    new_values: dict[str, str | None] = {
         "VIRTUAL_ENV_PROMPT": act.prompt,
         "PYTHONHOME": None,
         "UV_PROJECT_ENVIRONMENT": act.uv_project_environment,

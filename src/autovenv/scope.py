@@ -10,8 +10,8 @@ that with builtins; anything else makes it ask the helper again.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from autovenv import discover
 

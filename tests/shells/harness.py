@@ -13,7 +13,6 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
 
 import pexpect
 import pytest
@@ -49,8 +48,8 @@ def rc_text(shell: str, hook: str = "", before: str = "") -> str:
 
 
 class ShellSession:
-    def __init__(self, shell: str, tmp: Path, env: Optional[dict[str, str]] = None,
-                 rc: Optional[str] = None, cwd: Optional[Path] = None):
+    def __init__(self, shell: str, tmp: Path, env: dict[str, str] | None = None,
+                 rc: str | None = None, cwd: Path | None = None):
         self.shell = shell
         self.tmp = tmp
         self._count = itertools.count()
