@@ -139,3 +139,20 @@ def test_uv_agrees_with_the_activated_venv(tmp_path, data_dir):
 def test_unknown_shell_exit_2(tmp_path):
     r = helper(tmp_path, {}, shell="tcsh-ish")
     assert r.returncode == 2 and "unknown shell" in r.stderr
+
+
+def test_the_venvs_interpreter_is_never_run(proj, data_dir, tmp_path):
+    """Not even for its version: a .pth file in an untrusted venv would run at start-up."""
+    canary = tmp_path / "canary"
+    python = proj / ".venv" / "bin" / "python"
+    python.unlink()
+    python.write_text(f"#!/bin/sh\ntouch {canary}\n")
+    python.chmod(0o755)
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    helper(proj, env)
+    subprocess.run([sys.executable, "-I", "-m", "autovenv", "status", str(proj)],
+                   env={**os.environ, **env}, capture_output=True)
+    TrustStore(env).allow(str(proj / ".venv"))
+    r = helper(proj, env)
+    assert "export VIRTUAL_ENV=" in r.stdout
+    assert not canary.exists()
