@@ -201,3 +201,16 @@ def test_python_resolves_to_the_venv_after_cd_even_if_hashed(tmp_path, open_shel
     s.run(f"cd {proj}")
     out = s.run("python -c 'import sys; print(sys.prefix)'")
     assert str(proj / ".venv") in out
+
+
+def test_deleted_current_directory_keeps_the_shell_working(tmp_path, open_shell, shell_name):
+    proj = project(tmp_path)
+    (proj / "sub").mkdir()
+    s = open_shell(shell_name)
+    s.run(f"cd {proj}/sub")
+    s.run(f"rm -rf {proj}/sub")
+    s.run("autovenv status")  # any autovenv command makes the next prompt ask the helper
+    assert "no longer exists" in s.transcript
+    assert s.environ()["VIRTUAL_ENV"] == str(proj / ".venv")
+    assert s.run("echo alive").strip().endswith("alive")
+    assert "Traceback" not in s.transcript
