@@ -32,7 +32,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Optional
 
 REPO = Path(__file__).resolve().parent.parent
 SHELLS = ("zsh", "bash", "fish")
@@ -110,8 +109,7 @@ class World:
     def run(self, argv: list[str], **kw: object) -> subprocess.CompletedProcess:
         kw.setdefault("env", self.env)
         kw.setdefault("cwd", str(self.root))
-        return subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, **kw)  # type: ignore[call-overload]
+        return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)  # type: ignore[call-overload]
 
     # How each tool is loaded in each shell, and the one command its hook runs.
     def hook_line(self, tool: str, shell: str) -> str:
@@ -233,13 +231,13 @@ def parse_times(shell: str, stdout: str, stderr: str) -> dict[str, list[float]]:
 
 
 def run_shell(w: World, shell: str, script: str, name: str,
-              wrap: Optional[list[str]] = None) -> subprocess.CompletedProcess:
+              wrap: list[str] | None = None) -> subprocess.CompletedProcess:
     path = w.root / f"{name}.{shell}"
     path.write_text(script)
     argv = {"zsh": ["zsh", "-f", str(path)], "bash": ["bash", "--norc", "--noprofile", str(path)],
             "fish": ["fish", "--no-config", str(path)]}[shell]
     return subprocess.run((wrap or []) + argv, env=w.env, cwd=str(w.root), text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+                          capture_output=True, timeout=600)
 
 
 # --- In-shell timings --------------------------------------------------------------------------
@@ -280,7 +278,7 @@ def in_shell(w: World, shell: str, tool: str, reps: int, fast_n: int, slow_n: in
 SPAWN = re.compile(r"^\d+\s+(?:clone3?|fork|vfork)\(")
 
 
-def spawns(w: World, shell: str, tool: str, body: str, name: str) -> Optional[int]:
+def spawns(w: World, shell: str, tool: str, body: str, name: str) -> int | None:
     """Processes created (not threads) by the script; None without strace."""
     if not shutil.which("strace"):
         return None
@@ -295,7 +293,7 @@ def spawns(w: World, shell: str, tool: str, body: str, name: str) -> Optional[in
     return count
 
 
-def process_counts(w: World, shell: str, tool: str) -> tuple[Optional[int], Optional[int]]:
+def process_counts(w: World, shell: str, tool: str) -> tuple[int | None, int | None]:
     quote = fq if shell == "fish" else q
     src, pkg = quote(str(w.sub.parent)), quote(str(w.sub))
     setup = f"cd {src}; _bench_prompt\n"
@@ -422,7 +420,7 @@ def report(w: World, proc: dict, shell_times: dict, counts: dict, args: argparse
         v = proc.get((tool, key))
         return "–" if v is None else f"{processes}, {v / py:.2f}× py ({v:.1f} ms)"
 
-    def us(v: Optional[float]) -> str:
+    def us(v: float | None) -> str:
         if v is None:
             return "–"
         return f"{v / 1000:.3f} ms" if abs(v) < 1000 else f"{v / 1000:.1f} ms"
@@ -500,7 +498,7 @@ def targets(proc: dict, shell_times: dict, counts: dict) -> str:
     py = proc[("py", "py")]
     out = ["Targets (issue 5), autovenv:", ""]
 
-    def check(ok: Optional[bool], text: str) -> None:
+    def check(ok: bool | None, text: str) -> None:
         mark = "n/a" if ok is None else ("met" if ok else "**missed**")
         out.append(f"- {mark}: {text}")
 
@@ -547,7 +545,8 @@ def main() -> int:
         w = World(root)
         w.build()
         shells = [s for s in SHELLS if shutil.which(s)]
-        log: Callable[[str], None] = lambda m: print(f"bench: {m}", file=sys.stderr, flush=True)
+        def log(m: str) -> None:
+            return print(f"bench: {m}", file=sys.stderr, flush=True)
         log(f"tools: {', '.join(w.tools)}; shells: {', '.join(shells)}")
         shell_times: dict = {}
         counts: dict = {}

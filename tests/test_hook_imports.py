@@ -28,8 +28,7 @@ pytestmark = pytest.mark.skipif(
 
 def imported(argv: list[str], cwd: Path, env: dict[str, str]) -> list[str]:
     """Top-level names of every module the command imported (from -X importtime)."""
-    done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     names = []
     for line in done.stderr.splitlines():
