@@ -69,10 +69,12 @@ def with_backend(env: dict[str, str], backend: str) -> dict[str, str]:
     return env
 
 
-def project(tmp_path: Path, name: str = "proj", requires: str = ">=3.12,<3.13") -> Path:
+def project(tmp_path: Path, name: str = "proj", requires: str = "") -> Path:
+    """A new project; without `requires` any Python will do (CI may have only Debian's)."""
     p = tmp_path / name
     p.mkdir()
-    (p / "pyproject.toml").write_text(f'[project]\nname = "x"\nrequires-python = "{requires}"\n')
+    line = f'requires-python = "{requires}"\n' if requires else ""
+    (p / "pyproject.toml").write_text(f'[project]\nname = "x"\n{line}')
     return p
 
 
@@ -98,8 +100,9 @@ def test_entering_a_new_project_creates_and_activates(tmp_path: Path, env: dict[
     venv = p / ".venv"
     assert r.returncode == 0, r.stderr
     assert activates(r.stdout, venv), r.stdout + r.stderr
-    cfg = venvs.read_cfg(str(venv))
-    assert (cfg.get("version_info") or cfg.get("version", "")).startswith("3.12.")
+    version = venvs.python_version(str(venv))
+    minor = ".".join(version.split(".")[:2])
+    assert minor.startswith("3.")
     assert venvs.prompt_name(str(venv), str(p)) == "my proj"
     assert (venv / ".gitignore").read_text().strip().endswith("*")
     assert trust.TrustStore(env).verdict(str(venv)).trusted
@@ -112,10 +115,10 @@ def test_entering_a_new_project_creates_and_activates(tmp_path: Path, env: dict[
     # pip works, offline (no network is needed to have run it), and lives in this venv.
     out = subprocess.run([str(venv / "bin" / "pip"), "--version"], capture_output=True, text=True,
                          env={"PATH": BASE_PATH, "PIP_NO_INDEX": "1"}, check=True).stdout
-    assert f"{venv}/lib/python3.12/site-packages/pip" in out
+    assert f"{venv}/lib/python{minor}/site-packages/pip" in out
     # pip can uninstall itself: its RECORD lists the scripts autovenv wrote.
-    record = next((venv / "lib" / "python3.12" / "site-packages").glob("pip-*.dist-info")) / "RECORD"
-    assert "bin/pip3.12," in record.read_text()
+    record = next((venv / "lib" / f"python{minor}" / "site-packages").glob("pip-*.dist-info")) / "RECORD"
+    assert f"bin/pip{minor}," in record.read_text()
     # Not a tty: quiet, no traceback.
     assert "Traceback" not in r.stderr
 
@@ -172,7 +175,7 @@ def test_unsatisfiable_request_creates_nothing_and_says_so_once(tmp_path: Path, 
     assert r.returncode == 0 and "Traceback" not in r.stderr
     assert not (p / ".venv").exists() and leftovers(p) == []
     [line] = [ln for ln in r.stderr.splitlines() if "requires-python >=3.99" in ln]
-    assert "3.12" in line and "autovenv create" in line
+    assert "Pythons found: 3." in line and "autovenv create" in line
     # The same shell, at its next prompt: nothing more is said.
     said = [ln for ln in r.stdout.splitlines() if ln.startswith("_autovenv_said=")]
     assert said
@@ -180,7 +183,7 @@ def test_unsatisfiable_request_creates_nothing_and_says_so_once(tmp_path: Path, 
 
 def test_failure_is_not_retried_until_something_changes(tmp_path: Path, env: dict[str, str]) -> None:
     p312 = pyenv_python("3.12")
-    p = project(tmp_path)
+    p = project(tmp_path, requires=">=3.12,<3.13")
     # Only Python 3.13 visible: >=3.12,<3.13 cannot be met.
     blind = {**env, "PYENV_ROOT": str(tmp_path / "no-pyenv"), "PATH": f"{Path(pyenv_python('3.13')).parent}"}
     r = hook(p, blind)
@@ -196,7 +199,7 @@ def test_failure_is_not_retried_until_something_changes(tmp_path: Path, env: dic
     assert r.returncode == 0, r.stderr
     assert venvs.read_cfg(str(p / ".venv"))["home"] == os.path.dirname(p312)
     # Editing the project counts as a change: the hook retries by itself.
-    q = project(tmp_path, "q")
+    q = project(tmp_path, "q", requires=">=3.12,<3.13")
     hook(q, blind)
     (q / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.13"\n')
     assert activates(hook(q, blind).stdout, q / ".venv")
@@ -348,7 +351,8 @@ def test_python_without_ensurepip_gets_a_venv_and_one_note(tmp_path: Path, env: 
 
 
 def test_recreate_follows_a_changed_request_and_keeps_trust(tmp_path: Path, env: dict[str, str]) -> None:
-    p = project(tmp_path)
+    pyenv_python("3.12"), pyenv_python("3.13")
+    p = project(tmp_path, requires=">=3.12,<3.13")
     hook(p, env)
     (p / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.13"\n')
     [hint] = create.hints(str(p / ".venv"), str(p), env)[:1]

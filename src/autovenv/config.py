@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from autovenv.errors import ConfigError
 from autovenv.tomlfile import read_toml
@@ -42,12 +43,12 @@ def user_config_path(env: Mapping[str, str]) -> str:
 @dataclass(frozen=True)
 class Config:
     create: str = "auto"
-    python: Optional[str] = None  # from [tool.autovenv] (project_python) or the user file
+    python: str | None = None  # from [tool.autovenv] (project_python) or the user file
     project_python: bool = False  # True when `python` came from the project's pyproject.toml
     backend: str = "auto"
     pip: bool = True
-    requires_python: Optional[str] = None
-    pyproject: Optional[str] = None  # path of the project's pyproject.toml, when it has one
+    requires_python: str | None = None
+    pyproject: str | None = None  # path of the project's pyproject.toml, when it has one
     user_file: str = ""
     problems: tuple[str, ...] = ()
     origin: dict[str, str] = field(default_factory=dict)  # key -> file it came from
@@ -89,13 +90,13 @@ def _table(data: dict[str, Any], path: str, problems: list[str], user_file: bool
     return settings
 
 
-def load(project: Optional[str], env: Mapping[str, str]) -> Config:
+def load(project: str | None, env: Mapping[str, str]) -> Config:
     """The settings for `project` (a directory, or None for the user file alone)."""
     problems: list[str] = []
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    requires_python: Optional[str] = None
-    pyproject: Optional[str] = None
+    requires_python: str | None = None
+    pyproject: str | None = None
 
     user_file = user_config_path(env)
     if os.path.isfile(user_file):

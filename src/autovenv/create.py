@@ -31,8 +31,9 @@ import sys
 import threading
 import time
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Iterator, Mapping, Optional
+from typing import IO
 
 from autovenv import config, discover, trust, venvs
 from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
@@ -64,11 +65,11 @@ class Result:
 class Progress:
     """Lines on stderr, only when it is a terminal; the first one only if creation is slow."""
 
-    def __init__(self, stream: Optional[IO[str]], env: Mapping[str, str], always: bool = False):
+    def __init__(self, stream: IO[str] | None, env: Mapping[str, str], always: bool = False):
         self.stream = stream if stream is not None and _isatty(stream) else None
         self.color = self.stream is not None and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
         self.always = always  # `autovenv create`: say what is happening at once
-        self._timer: Optional[threading.Timer] = None
+        self._timer: threading.Timer | None = None
         self._said_start = False
         self._lock = threading.Lock()
 
@@ -115,7 +116,7 @@ def _isatty(stream: IO[str]) -> bool:
 
 
 @contextlib.contextmanager
-def project_lock(project: str, env: Mapping[str, str], progress: Optional[Progress] = None) -> Iterator[None]:
+def project_lock(project: str, env: Mapping[str, str], progress: Progress | None = None) -> Iterator[None]:
     """One creator per project at a time, across processes (released by the kernel on death)."""
     locks = os.path.join(trust.data_dir(env), "locks")
     os.makedirs(locks, exist_ok=True)
@@ -174,7 +175,7 @@ def _no_interrupts() -> Iterator[None]:
 # --- Backends ------------------------------------------------------------------------------
 
 
-def find_uv(env: Mapping[str, str], project: Optional[str]) -> Optional[str]:
+def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
     """uv on PATH, never one inside the project (a cloned repo could ship its own)."""
     for directory in env.get("PATH", "").split(os.pathsep):
         if not directory or not os.path.isabs(directory):
@@ -195,7 +196,7 @@ def _run(argv: list[str], env: Mapping[str, str], what: str) -> None:
     os.makedirs(cwd, exist_ok=True)
     proc = subprocess.run(
         argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", check=False,
+        capture_output=True, text=True, errors="replace", check=False,
     )
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
@@ -271,7 +272,9 @@ def _shebang(python: str) -> str:
     return f"#!/bin/sh\n'''exec' {shlex.quote(python)} \"$0\" \"$@\"\n' '''\n"
 
 
-def install_pip(tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]) -> str:
+def install_pip(
+    tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]
+) -> str:
     """pip into the venv being built at tmp_venv; its version. Scripts name final_venv."""
     site = sorted(glob.glob(os.path.join(tmp_venv, "lib", "*", "site-packages")))
     if not site:
@@ -356,7 +359,8 @@ def build(
         notes.append('backend = "uv" but uv is not on PATH; used the venv module')
     if not uv and not interp.venv_module:
         raise CreateError(
-            f"Python {interp} has no venv module (Debian/Ubuntu: apt install python3-venv), and uv is not on PATH"
+            f"Python {interp} has no venv module (Debian/Ubuntu: apt install python3-venv), "
+            "and uv is not on PATH"
         )
     backend = "uv" if uv else "venv"
     progress.start(f"creating {venv} with Python {interp} ({backend})")
@@ -468,7 +472,7 @@ def _clear_failure(project: str, env: Mapping[str, str]) -> None:
 def make(
     project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
     progress: Progress, replace: bool = False,
-) -> Optional[Result]:
+) -> Result | None:
     """Create (or with `replace`, re-create) the venv under the project lock. None when another
     process made it while this one waited. Failures are remembered, then raised."""
     try:
@@ -485,7 +489,8 @@ def make(
         raise error from None
     _clear_failure(project, env)
     pip = f", pip {result.pip}" if result.pip else ""
-    progress.done(f"created {venv} with Python {result.python} ({result.backend}{pip}) in {result.seconds:.2f}s")
+    how = f"{result.backend}{pip}"
+    progress.done(f"created {venv} with Python {result.python} ({how}) in {result.seconds:.2f}s")
     for note in _deps_hint(project):
         progress.note(note)
     return result  # result.notes are warnings: the caller shows them (once, in the hook)

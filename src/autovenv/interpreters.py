@@ -14,8 +14,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
 
 from autovenv import trust
 from autovenv.errors import NoInterpreter
@@ -38,7 +38,8 @@ try:
         pkg = get()["pip"]
         wheel = getattr(pkg, "wheel_path", None) or os.path.join(here, pkg.wheel_name)
     else:
-        found = sorted(glob.glob(os.path.join(here, "pip-%s-*.whl" % getattr(ensurepip, "_PIP_VERSION", "*"))))
+        pinned = getattr(ensurepip, "_PIP_VERSION", "*")
+        found = sorted(glob.glob(os.path.join(here, "pip-%s-*.whl" % pinned)))
         wheel = found[-1] if found else ""
 except Exception:
     wheel = ""
@@ -93,7 +94,7 @@ class Request:
         return f"{self.kind} {self.text!r}{where}"
 
 
-def _inside(path: str, directory: Optional[str]) -> bool:
+def _inside(path: str, directory: str | None) -> bool:
     if not directory:
         return False
     directory = directory.rstrip(os.sep) + os.sep
@@ -142,7 +143,7 @@ def _minor(name: str) -> int:
     return -int(m.group(1)) if m else 0
 
 
-def _pyenv_version_name(env: Mapping[str, str], start: Optional[str]) -> str:
+def _pyenv_version_name(env: Mapping[str, str], start: str | None) -> str:
     """The version pyenv's shims would run from `start`: PYENV_VERSION, .python-version up
     the tree, then the global version file (first name only)."""
     if env.get("PYENV_VERSION"):
@@ -183,7 +184,7 @@ def _is_shim(path: str, env: Mapping[str, str]) -> bool:
     return head.startswith(b"#!") and b"pyenv" in head
 
 
-def _resolve_shim(path: str, env: Mapping[str, str], start: Optional[str]) -> Optional[str]:
+def _resolve_shim(path: str, env: Mapping[str, str], start: str | None) -> str | None:
     name = _pyenv_version_name(env, start)
     if name == "system":
         return None  # pyenv would run the next python3 on PATH; so does our search
@@ -192,7 +193,7 @@ def _resolve_shim(path: str, env: Mapping[str, str], start: Optional[str]) -> Op
 
 
 def path_candidates(
-    env: Mapping[str, str], project: Optional[str], start: Optional[str] = None
+    env: Mapping[str, str], project: str | None, start: str | None = None
 ) -> list[str]:
     """Interpreters on PATH in PATH order (shims resolved), none in the project or a venv."""
     found: list[str] = []
@@ -241,7 +242,7 @@ def _cache_path(env: Mapping[str, str]) -> str:
     return os.path.join(trust.data_dir(env), "interpreters.json")
 
 
-def _stat_key(path: str) -> Optional[str]:
+def _stat_key(path: str) -> str | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -265,7 +266,7 @@ class Prober:
         except (OSError, ValueError, AttributeError):
             pass
 
-    def info(self, paths: Iterable[str]) -> dict[str, Optional[Interpreter]]:
+    def info(self, paths: Iterable[str]) -> dict[str, Interpreter | None]:
         """Interpreter (or None when it does not run, or is a venv) for each path."""
         wanted = list(dict.fromkeys(os.path.realpath(p) for p in paths))
         todo = [p for p in wanted if self._cached(p) is None]
@@ -279,19 +280,19 @@ class Prober:
                         self.cache[path] = {"stat": key, "info": result}
                         self.dirty = True
             self._save()
-        out: dict[str, Optional[Interpreter]] = {}
+        out: dict[str, Interpreter | None] = {}
         for path in wanted:
             entry = self.cache.get(path)
             out[path] = _interpreter(path, entry["info"]) if entry and entry.get("info") else None
         return out
 
-    def _cached(self, path: str) -> Optional[dict]:
+    def _cached(self, path: str) -> dict | None:
         entry = self.cache.get(path)
         if entry and entry.get("stat") == _stat_key(path):
             return entry
         return None
 
-    def _run(self, path: str) -> Optional[dict]:
+    def _run(self, path: str) -> dict | None:
         cwd = trust.data_dir(self.env)
         os.makedirs(cwd, exist_ok=True)
         try:
@@ -319,7 +320,7 @@ class Prober:
             pass  # a cache we cannot write only costs time
 
 
-def _interpreter(path: str, info: dict) -> Optional[Interpreter]:
+def _interpreter(path: str, info: dict) -> Interpreter | None:
     try:
         return Interpreter(
             path=path,
@@ -349,7 +350,7 @@ VERSION_RE = re.compile(
 )
 
 
-def _matches_name(spec: str, interp: Interpreter) -> Optional[bool]:
+def _matches_name(spec: str, interp: Interpreter) -> bool | None:
     """Does `3.12`, `3.12.1`, `cpython@3.12`, `pypy3.10` name this interpreter? None: not such a name."""
     m = VERSION_RE.match(spec.strip())
     if not m:
@@ -380,7 +381,7 @@ def _satisfies(spec, interp: Interpreter) -> bool:  # type: ignore[no-untyped-de
     return bool(spec.contains(".".join(map(str, interp.version)), prereleases=True))
 
 
-def _newest(interps: Iterable[Interpreter]) -> Optional[Interpreter]:
+def _newest(interps: Iterable[Interpreter]) -> Interpreter | None:
     best = None
     for interp in interps:  # ties keep the first seen (PATH before pyenv before uv)
         if best is None or interp.version > best.version:
@@ -391,11 +392,11 @@ def _newest(interps: Iterable[Interpreter]) -> Optional[Interpreter]:
 class Finder:
     """Candidates and their versions for one project, probed lazily."""
 
-    def __init__(self, env: Mapping[str, str], project: Optional[str]):
+    def __init__(self, env: Mapping[str, str], project: str | None):
         self.env = env
         self.project = project
         self.prober = Prober(env)
-        self._all: Optional[list[Interpreter]] = None
+        self._all: list[Interpreter] | None = None
 
     def on_path(self) -> list[str]:
         return path_candidates(self.env, self.project)
@@ -415,14 +416,14 @@ class Finder:
             self._all = list(seen.values())
         return self._all
 
-    def explicit_path(self, text: str) -> Optional[Interpreter]:
+    def explicit_path(self, text: str) -> Interpreter | None:
         path = os.path.expanduser(text)
         if not os.path.isabs(path) or _inside(path, self.project) or _in_venv(path):
             return None
         return self.prober.info([path]).get(os.path.realpath(path))
 
 
-def _from_pyenv_name(name: str, finder: Finder) -> Optional[Interpreter]:
+def _from_pyenv_name(name: str, finder: Finder) -> Interpreter | None:
     """A .python-version naming a pyenv version directory that is not a plain number."""
     bin_dir = os.path.join(pyenv_root(finder.env), "versions", name, "bin")
     exes = _executables_in(bin_dir)
@@ -431,7 +432,7 @@ def _from_pyenv_name(name: str, finder: Finder) -> Optional[Interpreter]:
     return finder.prober.info(exes[:1]).get(os.path.realpath(exes[0]))
 
 
-def _by_text(text: str, finder: Finder) -> Optional[Interpreter]:
+def _by_text(text: str, finder: Finder) -> Interpreter | None:
     """A version name (3.12, cpython@3.12, pypy3.10), a specifier (>=3.11) or an absolute path."""
     if os.path.isabs(os.path.expanduser(text)):
         return finder.explicit_path(text)
@@ -446,7 +447,7 @@ def _by_text(text: str, finder: Finder) -> Optional[Interpreter]:
     return _from_pyenv_name(text, finder)
 
 
-def _default(finder: Finder) -> Optional[Interpreter]:
+def _default(finder: Finder) -> Interpreter | None:
     """The first python3 on PATH that is not in a venv; else the newest found anywhere."""
     for path in finder.on_path():
         if os.path.basename(path).split(".exe")[0] in ("python3", "python"):
@@ -456,7 +457,7 @@ def _default(finder: Finder) -> Optional[Interpreter]:
     return _newest(finder.all())
 
 
-def choose(project: Optional[str], cfg, env: Mapping[str, str]) -> tuple[Interpreter, Request]:  # type: ignore[no-untyped-def]
+def choose(project: str | None, cfg, env: Mapping[str, str]) -> tuple[Interpreter, Request]:  # type: ignore[no-untyped-def]
     """The interpreter for `project` by DESIGN.md's order; NoInterpreter when none fits.
 
     `cfg` is a config.Config. The user file's `python` is a default: it is used when the
@@ -473,19 +474,22 @@ def choose(project: Optional[str], cfg, env: Mapping[str, str]) -> tuple[Interpr
     return interp, request
 
 
-def _request(project: Optional[str], cfg, finder: Finder) -> tuple[Request, Optional[Interpreter]]:  # type: ignore[no-untyped-def]
+def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpreter | None]:  # type: ignore[no-untyped-def]
     if project:
         version_file = os.path.join(project, ".python-version")
         text = _first_line(version_file)
         if text:
             return Request(".python-version", text, version_file), _by_text(text, finder)
     if cfg.python and cfg.project_python:
-        return Request("[tool.autovenv] python", cfg.python, cfg.pyproject or ""), _by_text(cfg.python, finder)
+        request = Request("[tool.autovenv] python", cfg.python, cfg.pyproject or "")
+        return request, _by_text(cfg.python, finder)
     if cfg.requires_python:
         request = Request("requires-python", cfg.requires_python, cfg.pyproject or "")
         spec = _specifier(cfg.requires_python)
         if spec is None:
-            raise NoInterpreter(f"{cfg.pyproject}: requires-python {cfg.requires_python!r} is not a valid specifier")
+            raise NoInterpreter(
+                f"{cfg.pyproject}: requires-python {cfg.requires_python!r} is not a valid specifier"
+            )
         if cfg.python:
             preferred = _by_text(cfg.python, finder)
             if preferred and _satisfies(spec, preferred):
@@ -496,7 +500,7 @@ def _request(project: Optional[str], cfg, finder: Finder) -> tuple[Request, Opti
     return Request("default"), _default(finder)
 
 
-def satisfies_request(version: str, project: Optional[str], cfg) -> Optional[str]:  # type: ignore[no-untyped-def]
+def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # type: ignore[no-untyped-def]
     """Why a venv of Python `version` does not match what the project asks for ('' = it does,
     None = cannot tell). Only files are read; nothing is run."""
     try:
