@@ -37,6 +37,7 @@ def test_rc_paths_honour_zdotdir_and_xdg_config_home(env: dict[str, str]) -> Non
     assert rcfiles.rc_path("fish", {**env, "XDG_CONFIG_HOME": "/c"}) == "/c/fish/config.fish"
     assert rcfiles.rc_path("pwsh", env) == (
         f"{home}/.config/powershell/Microsoft.PowerShell_profile.ps1")
+    assert rcfiles.rc_path("elvish", {**env, "XDG_CONFIG_HOME": "/c"}) == "/c/elvish/rc.elv"
 
 
 def test_contract_lines_when_path_finds_this_installation(env: dict[str, str]) -> None:
