@@ -74,6 +74,9 @@ env_dir=$root/venv
 bin_dir=$HOME/.local/bin
 link=$bin_dir/autovenv
 
+# Piped into sh, the rest of this script is still on stdin: every command below gets
+# </dev/null where it might read it.
+#
 # Run as a file beside autovenv's pyproject.toml: install that checkout. Piped into sh, or a
 # copy elsewhere: install the release from PyPI.
 source_dir=""
@@ -100,7 +103,7 @@ uninstall() {
     data_dir=${AUTOVENV_DATA_DIR:-$root}
     if [ -x "$env_dir/bin/autovenv" ] && "$env_dir/bin/python" -I -c 'import autovenv' 2>/dev/null; then
         # Ask autovenv itself: it knows every rc file and where its trust data lives.
-        "$env_dir/bin/autovenv" init --remove ||
+        "$env_dir/bin/autovenv" init --remove </dev/null ||
             warn "could not take the hook line out of every rc file; see above"
         data_dir=$("$env_dir/bin/python" -I -c \
             'import os; from autovenv.trust import data_dir; print(data_dir(os.environ))') ||
@@ -264,10 +267,12 @@ fi
 pip_install() {
     # --upgrade: a second run brings the install up to date in place.
     if ! "$env_dir/bin/python" -I -m pip install --disable-pip-version-check --upgrade \
-        "$spec" >"$log" 2>&1; then
+        "$spec" </dev/null >"$log" 2>&1; then
         tail -n 12 "$log" | sed 's/^/    /' >&2
         if [ -z "$source_dir" ] || grep -Eq 'NewConnectionError|Failed to establish|Name or service|Temporary failure in name|No matching distribution|Could not find a version' "$log"; then
-            die "pip could not download autovenv's dependencies or build tools (offline, or the package index is unreachable?); nothing was changed"
+            what=$PACKAGE
+            [ -z "$source_dir" ] || what="autovenv's dependencies or build tools"
+            die "pip could not download $what (offline, or the package index is unreachable?); nothing was changed"
         fi
         die "pip could not install ${spec}; nothing was changed"
     fi
@@ -285,7 +290,7 @@ else
         mv "$env_dir" "$old_env" || die "cannot move the old environment $env_dir aside"
     fi
     new_env=$env_dir
-    if ! "$py" -I -m venv "$env_dir" >"$log" 2>&1; then
+    if ! "$py" -I -m venv "$env_dir" </dev/null >"$log" 2>&1; then
         sed 's/^/    /' "$log" >&2
         if grep -q ensurepip "$log"; then
             die "$py cannot make a venv with pip (ensurepip missing). On Debian/Ubuntu: sudo apt install python3-venv"
@@ -322,8 +327,8 @@ if [ -z "$shell_name" ]; then
     warn "could not tell your shell (SHELL is not set); hook it with: autovenv init SHELL"
 elif [ "$modify_rc" = 0 ]; then
     say "left your rc files alone (--no-modify-rc); this is what \`autovenv init $shell_name\` would do:"
-    "$link" init "$shell_name" --dry-run || :
-elif ! "$link" init "$shell_name"; then
+    "$link" init "$shell_name" --dry-run </dev/null || :
+elif ! "$link" init "$shell_name" </dev/null; then
     warn "autovenv is installed, but the hook line was not added for $shell_name (see above);"
     warn "pick a shell with: sh install.sh --shell bash|zsh|fish, or run: autovenv init SHELL"
 fi
