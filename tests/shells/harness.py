@@ -39,9 +39,12 @@ def rc_text(shell: str, hook: str = "", before: str = "") -> str:
             "bash": f'eval "$({AUTOVENV} hook bash)"',
             "zsh": f'eval "$({AUTOVENV} hook zsh)"',
             "fish": f"{AUTOVENV} hook fish | source",
+            "elvish": f"eval ({AUTOVENV} hook elvish | slurp)",
         }[shell]
     if shell == "fish":
         prompt = "function fish_prompt; printf 'PROMPT> '; end"
+    elif shell == "elvish":
+        prompt = "set edit:prompt = { put 'PROMPT> ' }; set edit:rprompt = { }"
     else:
         prompt = "PS1='PROMPT> '"
     return f"{prompt}\n{before}\n{hook}\n"
@@ -81,6 +84,8 @@ class ShellSession:
             (zdot / ".zshrc").write_text(rc_file.read_text())
             self.env["ZDOTDIR"] = str(zdot)
             args = ["-i"]
+        elif shell == "elvish":
+            args = ["-rc", str(rc_file)]
         else:
             args = ["--no-config", "-i", "-C", f"source {rc_file}"]
         self.child = pexpect.spawn(path, args, env=self.env, cwd=str(cwd or tmp),
@@ -92,7 +97,8 @@ class ShellSession:
     def run(self, command: str, timeout: float = 30) -> str:
         """Type `command` at the prompt; return what was printed until it finished."""
         n = next(self._count)
-        self.child.sendline(f"{command}; printf '\\n__AV_%s_%s__\\n' done {n}")
+        fmt = '"\\n__AV_%s_%s__\\n"' if self.shell == "elvish" else "'\\n__AV_%s_%s__\\n'"
+        self.child.sendline(f"{command}; printf {fmt} done {n}")
         self.child.expect(f"__AV_done_{n}__", timeout=timeout)
         out = self.child.before
         self.transcript += out
@@ -127,6 +133,7 @@ class ShellSession:
             "bash": f'printf %s "${{PS1@P}}" > {out}',
             "zsh": f'print -rnP -- "$PS1" > {out}',
             "fish": f"fish_prompt > {out}",
+            "elvish": f"print &sep='' ($edit:prompt) > {out}",
         }[self.shell]
         self.run(render)
         return out.read_text(encoding="utf-8", errors="surrogateescape")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from autovenv.shells.base import Shell
 from autovenv.shells.bash import Bash
+from autovenv.shells.elvish import Elvish
 from autovenv.shells.fish import Fish
 from autovenv.shells.pwsh import Pwsh
 from autovenv.shells.zsh import Zsh
 
-_ALL: tuple[type[Shell], ...] = (Bash, Zsh, Fish, Pwsh)
+_ALL: tuple[type[Shell], ...] = (Bash, Zsh, Fish, Pwsh, Elvish)
 
 
 def names() -> list[str]:
