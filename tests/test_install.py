@@ -36,8 +36,16 @@ def real_pip_cache() -> str:
     return os.environ.get("PIP_CACHE_DIR") or os.path.expanduser("~/.cache/pip")
 
 
+def network_settings() -> dict[str, str]:
+    # How this machine reaches the package index (proxies, index mirrors, certificates).
+    keep = ("PIP_", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+            "no_proxy", "SSL_CERT_", "REQUESTS_CA_BUNDLE")
+    return {k: v for k, v in os.environ.items() if k.startswith(keep)}
+
+
 def base_env(home: Path) -> dict[str, str]:
     return {
+        **network_settings(),
         "HOME": str(home),
         "PATH": f"{home}/.local/bin:{BASE_PATH}",
         "TERM": "dumb",
@@ -243,6 +251,8 @@ def test_offline_from_pypi(tmp_path: Path) -> None:
     shutil.copy(INSTALL_SH, elsewhere / "install.sh")
     home, env = fresh_home(tmp_path)
     env.update(PIP_INDEX_URL="http://127.0.0.1:9/", PIP_RETRIES="0", PIP_CACHE_DIR=str(tmp_path / "c"))
+    for local_source in ("PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL"):
+        env.pop(local_source, None)
     done = install(env, script=elsewhere / "install.sh")
     assert done.returncode == 1
     assert "installing autovenv-hook from the package index" in done.stdout
