@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
-import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 import threading
 import time
-import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
@@ -228,6 +224,9 @@ def _os_error(e: OSError, where: str) -> CreateError:
 
 def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
     """The wheel's files, unpacked once under the data dir (keyed by the wheel's identity)."""
+    import hashlib
+    import zipfile
+
     st = os.stat(wheel)
     digest = hashlib.sha256(f"{wheel}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
     dest = os.path.join(trust.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{digest}")
@@ -266,6 +265,8 @@ def _link_tree(source: str, target: str) -> None:
 
 
 def _shebang(python: str) -> str:
+    import shlex
+
     if " " not in python and len(python) < 120 and "\n" not in python:
         return f"#!{python}\n"
     # Long or spaced paths: exec through sh, as pip and distlib do.
@@ -422,6 +423,8 @@ def build(
 def _fingerprint(project: str, env: Mapping[str, str]) -> str:
     """What a fix would change: the project directory (chmod, new files), its Python
     settings, the user config, PATH."""
+    import hashlib
+
     parts = [env.get("PATH", "")]
     for path in (project, os.path.join(project, "pyproject.toml"),
                  os.path.join(project, ".python-version"), config.user_config_path(env)):
@@ -439,6 +442,8 @@ def _failure_path(project: str, env: Mapping[str, str]) -> str:
 
 def recorded_failure(project: str, env: Mapping[str, str]) -> str:
     """The message of the last failed creation, if nothing changed since ('' otherwise)."""
+    import json
+
     try:
         with open(_failure_path(project, env), encoding="utf-8") as f:
             data = json.load(f)
@@ -450,6 +455,8 @@ def recorded_failure(project: str, env: Mapping[str, str]) -> str:
 
 
 def _record_failure(project: str, env: Mapping[str, str], message: str) -> None:
+    import json
+
     path = _failure_path(project, env)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)

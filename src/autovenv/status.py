@@ -31,6 +31,7 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
         "disabled": env.get("AUTOVENV_DISABLE", "") not in ("", "0"),
         "hand_activated": env.get("VIRTUAL_ENV") if plan.hand_activated(env) else None,
         "problems": list(finding.problems),
+        "hints": [],
     }
     if finding.rule == 1 and finding.venv:
         verdict = TrustStore(env).verdict(finding.venv)
@@ -43,6 +44,10 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
             active=plan.owns_active_venv(env) and env.get("VIRTUAL_ENV") == finding.venv,
             will_activate=verdict.trusted and not health.problem,
         )
+        if finding.holder:  # Python no longer what the project asks for; stale dependencies
+            from autovenv.create import hints
+
+            info["hints"] = hints(finding.venv, finding.holder, env)
     return info
 
 
@@ -70,6 +75,8 @@ def describe(info: Mapping[str, Any]) -> str:
         lines.append("paused:    AUTOVENV_DISABLE is set")
     if info["hand_activated"]:
         lines.append(f"note:      {info['hand_activated']} was activated by hand; autovenv leaves it alone")
+    for hint in info.get("hints", []):
+        lines.append(f"hint:      {hint}")
     for problem in info["problems"]:
         lines.append(f"problem:   {problem}")
     return "\n".join(lines)
