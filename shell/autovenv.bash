@@ -18,6 +18,10 @@ _autovenv_pwd=''
 _autovenv_seen=''
 _autovenv_stale=1
 _autovenv_failed=''
+_autovenv_prompt_pending=''
+_autovenv_seed_key=''
+_autovenv_seed=''
+_autovenv_seed_messages=''
 _autovenv_ps1_prefix=''
 _autovenv_ps1_added=''
 _autovenv_ps1_old=''
@@ -129,8 +133,24 @@ _autovenv_hook() {
         _autovenv_stale=''
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
+    elif [[ -n $_autovenv_prompt_pending ]]; then
+        _autovenv_sync_prompt
     fi
+    _autovenv_prompt_pending=''
     return $rc
+}
+
+# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
+# It is used only if the shell is still where and as it was when the answer was made.
+_autovenv_apply_seed() {
+    local sep=$'\x1f'
+    [[ ${_autovenv_seed_key-} == "$PWD$sep${PATH-}$sep${VIRTUAL_ENV-}$sep${AUTOVENV_VENV-}$sep${AUTOVENV_DISABLE-}" ]] || return 0
+    builtin eval "$_autovenv_seed"
+    [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
+    _autovenv_pwd=$PWD
+    _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
+    _autovenv_stale=''
+    _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

@@ -18,6 +18,10 @@ set -g _autovenv_pwd ''
 set -g _autovenv_seen ''
 set -g _autovenv_stale 1
 set -g _autovenv_failed ''
+set -g _autovenv_prompt_pending ''
+set -g _autovenv_seed_key ''
+set -g _autovenv_seed ''
+set -g _autovenv_seed_messages ''
 
 # Does the last answer still hold for $PWD? Builtins only.
 function _autovenv_in_scope
@@ -36,7 +40,7 @@ function _autovenv_in_scope
             set -l names (string replace -r -- '.*/' '' $dir/*)
             string match -q -- $pattern $names; and return 1
         end
-        set dir (string replace -r -- '/[^/]*$' '' $dir)
+        set dir (string split -r -m1 -- / $dir)[1]
         test -n "$dir"; or set dir /
         if test "$dir" = /; and test "$_autovenv_scope" != /
             return 1
@@ -125,7 +129,24 @@ function _autovenv_hook --on-event fish_prompt
         set -g _autovenv_stale ''
         _autovenv_run
         set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
+    else if test -n "$_autovenv_prompt_pending"
+        _autovenv_sync_prompt
     end
+    set -g _autovenv_prompt_pending ''
+end
+
+# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
+# It is used only if the shell is still where and as it was when the answer was made.
+function _autovenv_apply_seed
+    set -l sep \x1f
+    set -l path (string join : -- $PATH)
+    test "$_autovenv_seed_key" = "$PWD$sep$path$sep$VIRTUAL_ENV$sep$AUTOVENV_VENV$sep$AUTOVENV_DISABLE"; or return 0
+    test -n "$_autovenv_seed"; and printf '%s\n' "$_autovenv_seed" | source
+    test -n "$_autovenv_seed_messages"; and printf '%s\n' "$_autovenv_seed_messages" >&2
+    set -g _autovenv_pwd $PWD
+    set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
+    set -g _autovenv_stale ''
+    set -g _autovenv_prompt_pending 1  # the rc file may define fish_prompt after this line
 end
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

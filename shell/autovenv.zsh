@@ -10,6 +10,7 @@ typeset -g _autovenv_helper=__AUTOVENV_HELPER__
 # $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
 typeset -g _autovenv_scope='' _autovenv_answer='' _autovenv_said='' _autovenv_pwd=''
 typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_promptsubst=''
+typeset -g _autovenv_prompt_pending='' _autovenv_seed_key='' _autovenv_seed='' _autovenv_seed_messages=''
 typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
 typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
 
@@ -39,13 +40,13 @@ _autovenv_in_scope() {
 
 # Has any watched path appeared or disappeared?
 _autovenv_watch_changed() {
-    emulate -L zsh
+    # No emulate here: it runs at every prompt, and these forms mean the same under any options.
     local entry
-    for entry in $_autovenv_watch; do
-        if [[ -e ${entry[2,-1]} || -L ${entry[2,-1]} ]]; then
-            [[ ${entry[1]} == 1 ]] || return 0
+    for entry in "${_autovenv_watch[@]}"; do
+        if [[ -e ${entry:1} || -L ${entry:1} ]]; then
+            [[ ${entry:0:1} == 1 ]] || return 0
         else
-            [[ ${entry[1]} == 0 ]] || return 0
+            [[ ${entry:0:1} == 0 ]] || return 0
         fi
     done
     return 1
@@ -106,6 +107,11 @@ _autovenv_run() {
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
     local rc=$?
+    # Fast path, before any option juggling: same directory, same variables, nothing pending.
+    if [[ $PWD == "$_autovenv_pwd" && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" \
+          && -z $_autovenv_stale$_autovenv_prompt_pending ]] && ! _autovenv_watch_changed; then
+        return $rc
+    fi
     # The user's prompt_subst decides how the prompt prefix is escaped; read it before emulate.
     [[ -o promptsubst ]] && _autovenv_promptsubst=1 || _autovenv_promptsubst=''
     emulate -L zsh
@@ -118,8 +124,25 @@ _autovenv_hook() {
         _autovenv_stale=''
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
+    elif [[ -n $_autovenv_prompt_pending ]]; then
+        _autovenv_sync_prompt
     fi
+    _autovenv_prompt_pending=''
     return $rc
+}
+
+# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
+# It is used only if the shell is still where and as it was when the answer was made.
+_autovenv_apply_seed() {
+    emulate -L zsh
+    local sep=$'\x1f'
+    [[ ${_autovenv_seed_key-} == "$PWD$sep${PATH-}$sep${VIRTUAL_ENV-}$sep${AUTOVENV_VENV-}$sep${AUTOVENV_DISABLE-}" ]] || return 0
+    builtin eval "$_autovenv_seed"
+    [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
+    _autovenv_pwd=$PWD
+    _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
+    _autovenv_stale=''
+    _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import pexpect
 import pytest
@@ -59,7 +59,7 @@ def base_env(home: Path) -> dict[str, str]:
 
 
 def install(env: dict[str, str], *args: str, script: Path = INSTALL_SH,
-            cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["sh", str(script), *args], env=env, capture_output=True, text=True,
                           cwd=str(cwd or env["HOME"]), timeout=600)
 
@@ -70,7 +70,7 @@ class Installed:
         self.link = home / ".local" / "bin" / "autovenv"
         self.env_dir = home / "xdg-data" / "autovenv" / "venv"
 
-    def autovenv(self, *args: str, cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+    def autovenv(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(self.link), *args], env=self.env, capture_output=True,
                               text=True, cwd=str(cwd or self.home))
 

@@ -18,8 +18,11 @@ def main() -> None:
         except KeyError:
             pass  # cli.py says what is wrong
         else:
-            sys.stdout.write(shell.hook_text(sys.executable))
-            sys.stdout.flush()
+            import os
+
+            from autovenv.export import hook_text, write
+
+            write(sys.stdout, hook_text(shell, sys.executable, os.environ))
             return
     from autovenv.cli import run
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Optional
 
 import click
 
@@ -19,7 +18,7 @@ def _fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def _shell_or_detect(name: Optional[str]) -> shells.Shell:
+def _shell_or_detect(name: str | None) -> shells.Shell:
     if not name:
         try:
             import shellingham
@@ -52,10 +51,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("shell", required=False)
-def hook(shell: Optional[str]) -> None:
+def hook(shell: str | None) -> None:
     """Print the hook snippet for SHELL (detected when omitted)."""
+    from autovenv.export import hook_text, write
+
     adapter = _shell_or_detect(shell)
-    click.echo(adapter.hook_text(sys.executable), nl=False)
+    write(sys.stdout, hook_text(adapter, sys.executable, os.environ))
 
 
 @main.command(name="export")
@@ -113,7 +114,7 @@ def deny(directory: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the change; write nothing.")
 @click.option("--remove", is_flag=True,
               help="Take the hook line out again (of every rc file when SHELL is omitted).")
-def init(shell: Optional[str], dry_run: bool, remove: bool) -> None:
+def init(shell: str | None, dry_run: bool, remove: bool) -> None:
     """Add the hook line to SHELL's rc file, once (detected when omitted)."""
     from autovenv import rcfiles
 
@@ -160,7 +161,7 @@ def _block_diff(edit) -> list[str]:  # type: ignore[no-untyped-def]
 
 @main.command()
 @click.option("--shell", "shell", help="Check for this shell instead of the detected one.")
-def doctor(shell: Optional[str]) -> None:
+def doctor(shell: str | None) -> None:
     """Check the install: hook line, hook loaded, interpreter, uv, trust store, this directory."""
     from autovenv.doctor import FAIL, format_check, run_checks
 

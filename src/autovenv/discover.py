@@ -10,8 +10,14 @@ Only stat() and small reads on the hot path; TOML is parsed only for rule 2.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass, field
+else:
+    from autovenv.records import dataclass, field
 
 from autovenv import venvs
 from autovenv.errors import BrokenVenv

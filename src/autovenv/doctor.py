@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 
 from autovenv import __version__, rcfiles, shells
 from autovenv.shells.base import helper_path
@@ -30,7 +30,7 @@ class Check:
     fix: str = ""
 
 
-def detect_shell(env: Mapping[str, str]) -> Optional[str]:
+def detect_shell(env: Mapping[str, str]) -> str | None:
     """The shell doctor was run from (its parent process), else the login shell ($SHELL)."""
     candidates = []
     try:
@@ -66,7 +66,7 @@ def check_rc(shell: str, env: Mapping[str, str], loaded: bool) -> Check:
                  f"autovenv init {shell}")
 
 
-def check_loaded(shell: Optional[str], env: Mapping[str, str], in_rc: bool) -> Check:
+def check_loaded(shell: str | None, env: Mapping[str, str], in_rc: bool) -> Check:
     # The snippet exports its shell's PID; doctor is that shell's child when the hook is live.
     hook_pid = env.get("AUTOVENV_HOOK_PID", "")
     if hook_pid == str(os.getppid()):
@@ -92,7 +92,7 @@ def check_command(env: Mapping[str, str]) -> Check:
     return Check(OK, f"`autovenv` on PATH: {found}")
 
 
-def check_helper(shell: Optional[str], env: Mapping[str, str]) -> Check:
+def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:
     """Run the per-cd helper exactly as the snippet does (paused, at /, so it changes nothing)."""
     python, helper = sys.executable, helper_path()
     if not (python and os.access(python, os.X_OK)):
@@ -174,7 +174,7 @@ def check_here(env: Mapping[str, str]) -> Check:
                  f"autovenv status {here}")
 
 
-def run_checks(env: Mapping[str, str], shell: Optional[str] = None) -> list[Check]:
+def run_checks(env: Mapping[str, str], shell: str | None = None) -> list[Check]:
     checks: list[Check] = []
     name = shell or detect_shell(env)
     loaded = env.get("AUTOVENV_HOOK_PID", "") == str(os.getppid())

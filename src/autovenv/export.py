@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass, field
+else:
+    from autovenv.records import dataclass, field
 
 from autovenv import discover, plan, scope, shells, venvs
 from autovenv.trust import ALLOW, DENY, TrustStore
@@ -150,6 +156,29 @@ def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> s
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
     return "".join(line + "\n" for line in lines)
+
+
+# What the shell's state must still be for the first answer to apply (see _autovenv_apply_seed).
+SEED_KEY = ("PWD", "PATH", "VIRTUAL_ENV", "AUTOVENV_VENV", "AUTOVENV_DISABLE")
+
+
+def hook_text(shell: shells.Shell, python: str, env: Mapping[str, str]) -> str:
+    """The snippet, followed by the answer for the shell's current directory when it can carry
+    one: the shell that evals it then reaches its first prompt without another process."""
+    text = shell.hook_text(python)
+    if not shell.seeds_first_answer:
+        return text
+    try:
+        messages = Messages(said=set())
+        answer = render(env, shell, messages)
+    except Exception:  # the first prompt will ask the helper, which reports properly
+        return text
+    key = SAID_SEP.join(env.get(name, "") for name in SEED_KEY)
+    lines = shell.set_local("_autovenv_seed_key", [key])
+    lines += shell.set_local("_autovenv_seed", [answer])
+    lines += shell.set_local("_autovenv_seed_messages", ["\n".join(messages.pending)])
+    lines.append("_autovenv_apply_seed")
+    return text + "".join(line + "\n" for line in lines)
 
 
 def write(stream: object, text: str) -> None:

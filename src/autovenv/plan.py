@@ -8,9 +8,14 @@ inherited them - restores exactly, and removes only the PATH entry it added.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Union
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass
+else:
+    from autovenv.records import dataclass
 
 # Exported state: which venv autovenv activated and the PATH entry it added.
 STATE_VENV = "AUTOVENV_VENV"
@@ -37,7 +42,11 @@ class Rehash:
     """Forget the shell's cached command locations (PATH changed)."""
 
 
-Change = Union[Set, Unset, Rehash]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Union
+
+    Change = Union[Set, Unset, Rehash]
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,8 @@ class Deactivate:
     """Undo whatever autovenv activated (nothing when it activated nothing)."""
 
 
-Decision = Union[Activate, Deactivate]
+if TYPE_CHECKING:
+    Decision = Union[Activate, Deactivate]
 
 
 def owns_active_venv(env: Mapping[str, str]) -> bool:

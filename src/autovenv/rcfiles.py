@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional
+from typing import Callable
 
 from autovenv import shells
 
@@ -103,7 +104,7 @@ def own_command() -> str:
     return shutil.which("autovenv", path=scripts) or ""
 
 
-def hook_command(env: Mapping[str, str]) -> Optional[str]:
+def hook_command(env: Mapping[str, str]) -> str | None:
     """How the rc line names autovenv: None for the bare word `autovenv` (the contract's line),
     which is right when PATH finds this very installation; otherwise the absolute path of our
     console script, so a shell whose PATH lacks ~/.local/bin (or finds the unrelated PyPI
@@ -133,7 +134,7 @@ class Edit:
 
     shell: str
     path: str
-    before: Optional[str]  # None: the file does not exist
+    before: str | None  # None: the file does not exist
     after: str
     line: str
 
@@ -142,7 +143,7 @@ class Edit:
         return self.after != (self.before or "")
 
 
-def _read(path: str) -> Optional[str]:
+def _read(path: str) -> str | None:
     try:
         # newline="" keeps \r\n as it is, so a removal gives back the same bytes.
         with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
@@ -155,7 +156,7 @@ def _read(path: str) -> Optional[str]:
         raise RcError(f"cannot read {path}: {e.strerror}") from None
 
 
-def find_block(text: str) -> Optional[tuple[int, int, bool]]:
+def find_block(text: str) -> tuple[int, int, bool] | None:
     """(start, end, ended) of the marked block in text, or None. `ended`: init added the
     newline that precedes the block. A begin marker without its end marker is not a block."""
     pos = 0
@@ -171,7 +172,7 @@ def find_block(text: str) -> Optional[tuple[int, int, bool]]:
         pos = nl + 1
 
 
-def _block_end(text: str, start: int) -> Optional[int]:
+def _block_end(text: str, start: int) -> int | None:
     pos = start
     while True:
         nl = text.find("\n", pos)
@@ -226,7 +227,7 @@ def has_block(shell: str, env: Mapping[str, str]) -> bool:
     return find_block(_read(rc_path(shell, env)) or "") is not None
 
 
-def block_line(shell: str, env: Mapping[str, str]) -> Optional[str]:
+def block_line(shell: str, env: Mapping[str, str]) -> str | None:
     """The hook line inside the block of that shell's rc file, if there is a block."""
     text = _read(rc_path(shell, env)) or ""
     found = find_block(text)
@@ -237,7 +238,7 @@ def block_line(shell: str, env: Mapping[str, str]) -> Optional[str]:
     return body[0] if body else ""
 
 
-def apply(edit: Edit) -> Optional[str]:
+def apply(edit: Edit) -> str | None:
     """Write the edit; returns the backup's path (None when there was no file to back up)."""
     if not edit.changed:
         return None
@@ -256,7 +257,7 @@ def apply(edit: Edit) -> Optional[str]:
     return backup
 
 
-def _write(path: str, text: str, mode: Optional[int]) -> None:
+def _write(path: str, text: str, mode: int | None) -> None:
     tmp = f"{path}.autovenv-{os.getpid()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:

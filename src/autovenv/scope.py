@@ -10,8 +10,14 @@ that with builtins; anything else makes it ask the helper again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass
+else:
+    from autovenv.records import dataclass
 
 from autovenv import discover
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass
+else:
+    from autovenv.records import dataclass
 
 from autovenv.errors import BrokenVenv
 

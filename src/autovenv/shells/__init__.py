@@ -1,19 +1,27 @@
-"""One adapter per shell; `get(name)` finds one by name or alias."""
+"""One adapter per shell; `get(name)` finds one by name or alias.
+
+Adapters are imported on demand: the per-cd helper needs exactly one, and every import costs
+start-up time on each directory change.
+"""
 
 from __future__ import annotations
 
 from autovenv.shells.base import Shell
-from autovenv.shells.bash import Bash
-from autovenv.shells.elvish import Elvish
-from autovenv.shells.fish import Fish
-from autovenv.shells.pwsh import Pwsh
-from autovenv.shells.zsh import Zsh
 
-_ALL: tuple[type[Shell], ...] = (Bash, Zsh, Fish, Pwsh, Elvish)
+# shell name or alias -> (module in this package, class)
+_REGISTRY: dict[str, tuple[str, str]] = {
+    "bash": ("bash", "Bash"),
+    "zsh": ("zsh", "Zsh"),
+    "fish": ("fish", "Fish"),
+    "pwsh": ("pwsh", "Pwsh"),
+    "powershell": ("pwsh", "Pwsh"),
+    "elvish": ("elvish", "Elvish"),
+}
+_ALIASES = {"powershell"}
 
 
 def names() -> list[str]:
-    return [cls.name for cls in _ALL]
+    return [name for name in _REGISTRY if name not in _ALIASES]
 
 
 def get(name: str) -> Shell:
@@ -21,10 +29,10 @@ def get(name: str) -> Shell:
     wanted = name.lower()
     if wanted.endswith(".exe"):
         wanted = wanted[:-4]
-    for cls in _ALL:
-        if wanted == cls.name or wanted in cls.aliases:
-            return cls()
-    raise KeyError(name)
+    module_name, class_name = _REGISTRY[wanted]
+    module = __import__(f"autovenv.shells.{module_name}", fromlist=[class_name])
+    cls: type[Shell] = getattr(module, class_name)
+    return cls()
 
 
 __all__ = ["Shell", "get", "names"]

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
-from autovenv.plan import Change, Rehash, Set, Unset
+from autovenv.plan import Rehash, Set, Unset
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from autovenv.plan import Change
 
 PYTHON_PLACEHOLDER = "__AUTOVENV_PYTHON__"
 HELPER_PLACEHOLDER = "__AUTOVENV_HELPER__"
@@ -31,6 +36,8 @@ class Shell:
     name: str = ""
     aliases: tuple[str, ...] = ()
     snippet: str = ""
+    # The snippet defines _autovenv_apply_seed: `autovenv hook` may append the first answer.
+    seeds_first_answer: bool = False
 
     def quote(self, value: str) -> str:
         raise NotImplementedError

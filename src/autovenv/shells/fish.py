@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 from autovenv.shells.base import Shell
 
@@ -8,6 +10,7 @@ from autovenv.shells.base import Shell
 class Fish(Shell):
     name = "fish"
     snippet = "autovenv.fish"
+    seeds_first_answer = True
 
     def quote(self, value: str) -> str:
         # In fish's '...' only \ and ' are special.

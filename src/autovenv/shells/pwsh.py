@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from autovenv.shells.base import Shell
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # PowerShell's tokenizer takes all of these as a single quote, each ending a '...' string;
 # inside one, any of them is escaped by doubling it (the second is kept).
-_SINGLE_QUOTES = re.compile("(['\u2018\u2019\u201a\u201b])")
+_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
 class Pwsh(Shell):
@@ -19,7 +20,9 @@ class Pwsh(Shell):
 
     def quote(self, value: str) -> str:
         # In '...' nothing expands: no $, no backtick escapes; only the quotes themselves.
-        return "'" + _SINGLE_QUOTES.sub(r"\1\1", value) + "'"
+        for q in _SINGLE_QUOTES:
+            value = value.replace(q, q + q)
+        return "'" + value + "'"
 
     def set_env(self, name: str, value: str) -> str:
         return f"$env:{name} = {self.quote(value)}"
