@@ -156,3 +156,19 @@ def test_the_venvs_interpreter_is_never_run(proj, data_dir, tmp_path):
     r = helper(proj, env)
     assert "export VIRTUAL_ENV=" in r.stdout
     assert not canary.exists()
+
+
+def test_stale_dependencies_hint_once_on_entry(proj, data_dir):
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    assert "may be stale" not in helper(proj, env).stderr
+    later = os.stat(proj / ".venv").st_mtime + 10
+    os.utime(proj / "pyproject.toml", (later, later))
+    (proj / "requirements-dev.txt").write_text("")
+    os.utime(proj / "requirements-dev.txt", (later, later))
+    first = helper(proj, env)
+    assert "pyproject.toml, requirements-dev.txt changed after" in first.stderr
+    assert "export VIRTUAL_ENV=" in first.stdout  # a hint, not a refusal
+    said = answer_env(first.stdout)["_AUTOVENV_SAID"]
+    again = helper(proj, {**env, "_AUTOVENV_SAID": said})
+    assert "export VIRTUAL_ENV=" in again.stdout and "may be stale" not in again.stderr

@@ -38,7 +38,6 @@ LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 PROGRESS_AFTER = 0.3  # "takes longer than a moment"
 TMP_TAG = ".autovenv-tmp-"
 OLD_TAG = ".autovenv-old-"
-DEP_FILES = ("pyproject.toml", "uv.lock", "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock")
 
 
 class CreateError(AutovenvError):
@@ -571,31 +570,10 @@ def hints(venv: str, project: str, env: Mapping[str, str]) -> list[str]:
         why = interpreters.satisfies_request(version, project, cfg)
         if why:
             out.append(f"{venv} has Python {version} but {why}; autovenv recreate fixes it")
-    synced = _last_sync(venv)
-    newer = [
-        os.path.basename(p)
-        for p in [os.path.join(project, n) for n in DEP_FILES]
-        + glob.glob(os.path.join(glob.escape(project), "requirements*.txt"))
-        if _mtime(p) > synced
-    ]
-    if synced and newer:
+    newer = venvs.changed_since_sync(venv, project)
+    if newer:
         out.append(
-            f"{', '.join(sorted(newer))} changed after {venv} was last synced; "
+            f"{', '.join(newer)} changed after {venv} was last synced; "
             "its dependencies may be stale"
         )
     return out
-
-
-def _mtime(path: str) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return 0.0
-
-
-def _last_sync(venv: str) -> float:
-    """When packages last changed in the venv: installs touch site-packages (and uv sync
-    touches the venv's directory)."""
-    stamps = [_mtime(os.path.join(venv, venvs.CFG_NAME)), _mtime(venv)]
-    stamps += [_mtime(p) for p in glob.glob(os.path.join(glob.escape(venv), "lib", "*", "site-packages"))]
-    return max(stamps)

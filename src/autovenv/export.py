@@ -114,6 +114,13 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
             f"not activating {finding.venv}: {health.problem} (fix: {health.fix})",
         )
         return Answer(plan.Deactivate(), where)
+    stale = venvs.changed_since_sync(finding.venv, finding.holder)
+    if stale:
+        messages.once(
+            "stale:" + finding.venv,
+            f"{', '.join(stale)} changed after {finding.venv} was last synced; "
+            "its dependencies may be stale",
+        )
     return Answer(activation(finding, env), where)
 
 

@@ -169,3 +169,39 @@ def _unquote_posix(word: str) -> str:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+# Files whose change may mean the venv's installed dependencies no longer match the project.
+DEPENDENCY_FILES = ("pyproject.toml", "uv.lock", "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock")
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+def last_sync(venv: str) -> float:
+    """When packages last changed in the venv: installs touch site-packages (and uv sync
+    touches the venv's directory)."""
+    stamps = [_mtime(os.path.join(venv, CFG_NAME)), _mtime(venv)]
+    lib = os.path.join(venv, "lib")
+    try:
+        versions = os.listdir(lib)
+    except OSError:
+        versions = []
+    stamps += [_mtime(os.path.join(lib, v, "site-packages")) for v in versions]
+    return max(stamps)
+
+
+def changed_since_sync(venv: str, project: str) -> list[str]:
+    """Dependency files of `project` changed after `venv` last changed (stat + listdir only)."""
+    synced = last_sync(venv)
+    try:
+        names = os.listdir(project)
+    except OSError:
+        return []
+    candidates = [n for n in names if n in DEPENDENCY_FILES
+                  or (n.startswith("requirements") and n.endswith(".txt"))]
+    return sorted(n for n in candidates if _mtime(os.path.join(project, n)) > synced)
