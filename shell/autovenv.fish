@@ -12,6 +12,8 @@ set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
 set -g _autovenv_watch
+set -g _autovenv_watch_present
+set -g _autovenv_watch_absent
 set -g _autovenv_answer ''
 set -g _autovenv_said ''
 set -g _autovenv_pwd ''
@@ -51,15 +53,21 @@ end
 
 # Has any watched path appeared or disappeared?
 function _autovenv_watch_changed
-    for entry in $_autovenv_watch
-        set -l path (string sub -s 2 -- $entry)
-        if test -e "$path"; or test -L "$path"
-            string match -q '1*' -- $entry; or return 0
-        else
-            string match -q '0*' -- $entry; or return 0
+    for p in $_autovenv_watch_present
+        test -e "$p"; or test -L "$p"; or return 0
+    end
+    for p in $_autovenv_watch_absent
+        if test -e "$p"; or test -L "$p"
+            return 0
         end
     end
     return 1
+end
+
+# The answer's watch list ("1path" must exist, "0path" must not), split once per answer.
+function _autovenv_split_watch
+    set -g _autovenv_watch_present (string replace -rf -- '^1' '' $_autovenv_watch)
+    set -g _autovenv_watch_absent (string replace -rf -- '^0' '' $_autovenv_watch)
 end
 
 # Prefix the prompt like a venv's activate does: wrap fish_prompt, unwrap it exactly later.
@@ -105,6 +113,7 @@ function _autovenv_run
     end
     if test "$rc" = 0
         test -n "$out"; and printf '%s\n' "$out" | source
+        _autovenv_split_watch
         set -g _autovenv_failed ''
     else
         set -g _autovenv_scope ''
@@ -119,6 +128,11 @@ end
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 function _autovenv_hook --on-event fish_prompt
+    # Fast path: same directory, same variables, nothing pending, no watched path changed.
+    if test "$PWD" = "$_autovenv_pwd" -a "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" \
+            -a -z "$_autovenv_stale$_autovenv_prompt_pending"
+        _autovenv_watch_changed; or return
+    end
     if test "$PWD" != "$_autovenv_pwd"
         set -g _autovenv_pwd $PWD
         _autovenv_in_scope; or set -g _autovenv_stale 1
@@ -142,6 +156,7 @@ function _autovenv_apply_seed
     set -l path (string join : -- $PATH)
     test "$_autovenv_seed_key" = "$PWD$sep$path$sep$VIRTUAL_ENV$sep$AUTOVENV_VENV$sep$AUTOVENV_DISABLE"; or return 0
     test -n "$_autovenv_seed"; and printf '%s\n' "$_autovenv_seed" | source
+    _autovenv_split_watch
     test -n "$_autovenv_seed_messages"; and printf '%s\n' "$_autovenv_seed_messages" >&2
     set -g _autovenv_pwd $PWD
     set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"

@@ -13,6 +13,7 @@ typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_pro
 typeset -g _autovenv_prompt_pending='' _autovenv_seed_key='' _autovenv_seed='' _autovenv_seed_messages=''
 typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
 typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
+typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=()
 
 # Does the last answer still hold for $PWD? Builtins only.
 _autovenv_in_scope() {
@@ -41,15 +42,21 @@ _autovenv_in_scope() {
 # Has any watched path appeared or disappeared?
 _autovenv_watch_changed() {
     # No emulate here: it runs at every prompt, and these forms mean the same under any options.
-    local entry
-    for entry in "${_autovenv_watch[@]}"; do
-        if [[ -e ${entry:1} || -L ${entry:1} ]]; then
-            [[ ${entry:0:1} == 1 ]] || return 0
-        else
-            [[ ${entry:0:1} == 0 ]] || return 0
-        fi
+    local p
+    for p in "${_autovenv_watch_present[@]}"; do
+        [[ -e $p || -L $p ]] || return 0
+    done
+    for p in "${_autovenv_watch_absent[@]}"; do
+        [[ -e $p || -L $p ]] && return 0
     done
     return 1
+}
+
+# The answer's watch list ("1path" must exist, "0path" must not), split once per answer.
+_autovenv_split_watch() {
+    emulate -L zsh
+    _autovenv_watch_present=(${${(M)_autovenv_watch:#1*}#1})
+    _autovenv_watch_absent=(${${(M)_autovenv_watch:#0*}#0})
 }
 
 # Prefix the prompt like a venv's activate does, escaped so that the name is never code.
@@ -92,6 +99,7 @@ _autovenv_run() {
     fi
     if (( rc == 0 )); then
         builtin eval "$out"
+        _autovenv_split_watch
         _autovenv_failed=''
     else
         _autovenv_scope=''
@@ -138,6 +146,7 @@ _autovenv_apply_seed() {
     local sep=$'\x1f'
     [[ ${_autovenv_seed_key-} == "$PWD$sep${PATH-}$sep${VIRTUAL_ENV-}$sep${AUTOVENV_VENV-}$sep${AUTOVENV_DISABLE-}" ]] || return 0
     builtin eval "$_autovenv_seed"
+    _autovenv_split_watch
     [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
     _autovenv_pwd=$PWD
     _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
