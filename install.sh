@@ -106,7 +106,7 @@ uninstall() {
         "$env_dir/bin/autovenv" init --remove </dev/null ||
             warn "could not take the hook line out of every rc file; see above"
         data_dir=$("$env_dir/bin/python" -I -c \
-            'import os; from autovenv.trust import data_dir; print(data_dir(os.environ))') ||
+            'import os; from autovenv.locations import data_dir; print(data_dir(os.environ))') ||
             data_dir=${AUTOVENV_DATA_DIR:-$root}
     elif [ -e "$env_dir" ]; then
         warn "autovenv's environment is broken, so rc files were not changed; delete the lines"

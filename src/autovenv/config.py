@@ -9,11 +9,11 @@ settings are ignored; a bad value is reported (file and key) and the default use
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from autovenv import locations
 from autovenv.errors import ConfigError
 from autovenv.tomlfile import read_toml
 
@@ -27,17 +27,7 @@ def user_config_path(env: Mapping[str, str]) -> str:
 
     Computed here rather than with click: this runs inside the hook, which never imports click.
     """
-    override = env.get("AUTOVENV_CONFIG")
-    if override:
-        return os.path.abspath(os.path.expanduser(override))
-    home = env.get("HOME") or os.path.expanduser("~")
-    if sys.platform == "win32":
-        base = env.get("APPDATA") or os.path.join(home, "AppData", "Roaming")
-    elif sys.platform == "darwin":
-        base = os.path.join(home, "Library", "Application Support")
-    else:
-        base = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    return os.path.join(base, "autovenv", "config.toml")
+    return locations.config_file(env)
 
 
 @dataclass(frozen=True)

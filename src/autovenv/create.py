@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO
 
-from autovenv import config, discover, trust, venvs
+from autovenv import config, discover, locations, trust, venvs
 from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
 
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
@@ -113,7 +113,7 @@ def _isatty(stream: IO[str]) -> bool:
 @contextlib.contextmanager
 def project_lock(project: str, env: Mapping[str, str], progress: Progress | None = None) -> Iterator[None]:
     """One creator per project at a time, across processes (released by the kernel on death)."""
-    locks = os.path.join(trust.data_dir(env), "locks")
+    locks = os.path.join(locations.data_dir(env), "locks")
     os.makedirs(locks, exist_ok=True)
     path = os.path.join(locks, trust.record_name(os.path.realpath(project)) + ".lock")
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -187,7 +187,7 @@ def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
 def _run(argv: list[str], env: Mapping[str, str], what: str) -> None:
     from autovenv.interpreters import clean_env
 
-    cwd = trust.data_dir(env)  # anywhere but the project: nothing there gets imported
+    cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
     os.makedirs(cwd, exist_ok=True)
     proc = subprocess.run(
         argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
@@ -228,7 +228,7 @@ def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
 
     st = os.stat(wheel)
     digest = hashlib.sha256(f"{wheel}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    dest = os.path.join(trust.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{digest}")
+    dest = os.path.join(locations.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{digest}")
     if os.path.isdir(dest):
         return dest
     tmp = f"{dest}.{os.getpid()}.tmp"
@@ -436,7 +436,7 @@ def _fingerprint(project: str, env: Mapping[str, str]) -> str:
 
 
 def _failure_path(project: str, env: Mapping[str, str]) -> str:
-    return os.path.join(trust.data_dir(env), "failed", trust.record_name(os.path.realpath(project)))
+    return os.path.join(locations.data_dir(env), "failed", trust.record_name(os.path.realpath(project)))
 
 
 def recorded_failure(project: str, env: Mapping[str, str]) -> str:
@@ -490,7 +490,7 @@ def make(
         _record_failure(project, env, str(e))
         raise
     except OSError as e:  # the data dir itself (locks) is unusable
-        error = _os_error(e, trust.data_dir(env))
+        error = _os_error(e, locations.data_dir(env))
         _record_failure(project, env, str(error))
         raise error from None
     _clear_failure(project, env)

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from autovenv import trust
+from autovenv import locations
 from autovenv.errors import NoInterpreter
 
 IS_WINDOWS = sys.platform == "win32"
@@ -239,7 +239,7 @@ def _py_launcher_paths() -> list[str]:  # pragma: no cover - Windows only
 
 
 def _cache_path(env: Mapping[str, str]) -> str:
-    return os.path.join(trust.data_dir(env), "interpreters.json")
+    return os.path.join(locations.data_dir(env), "interpreters.json")
 
 
 def _stat_key(path: str) -> str | None:
@@ -293,7 +293,7 @@ class Prober:
         return None
 
     def _run(self, path: str) -> dict | None:
-        cwd = trust.data_dir(self.env)
+        cwd = locations.data_dir(self.env)
         os.makedirs(cwd, exist_ok=True)
         try:
             proc = subprocess.run(

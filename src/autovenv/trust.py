@@ -11,7 +11,6 @@ Writes go to a temporary file renamed into place, so concurrent shells never see
 from __future__ import annotations
 
 import os
-import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,24 +21,10 @@ else:
     from autovenv.records import dataclass
 
 from autovenv import venvs
+from autovenv.locations import data_dir
 
 ALLOW, DENY = "allow", "deny"
 MAX_NAME_BYTES = 200
-
-
-def data_dir(env: Mapping[str, str]) -> str:
-    """autovenv's data directory (AUTOVENV_DATA_DIR overrides the platform's usual place)."""
-    override = env.get("AUTOVENV_DATA_DIR")
-    if override:
-        return os.path.abspath(override)
-    home = env.get("HOME") or os.path.expanduser("~")
-    if sys.platform == "win32":
-        base = env.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
-    elif sys.platform == "darwin":
-        base = os.path.join(home, "Library", "Application Support")
-    else:
-        base = env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
-    return os.path.join(base, "autovenv")
 
 
 def record_name(real_venv: str) -> str:

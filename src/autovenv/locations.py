@@ -1,0 +1,39 @@
+"""Where autovenv keeps its files, per platform (computed without click: the hook never imports it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def _user_dir(env: Mapping[str, str], windows: tuple[str, str], xdg: tuple[str, str]) -> str:
+    """<the platform's per-user directory of this kind>/autovenv."""
+    home = env.get("HOME") or os.path.expanduser("~")
+    if sys.platform == "win32":
+        base = env.get(windows[0]) or os.path.join(home, "AppData", windows[1])
+    elif sys.platform == "darwin":
+        base = os.path.join(home, "Library", "Application Support")
+    else:
+        base = env.get(xdg[0]) or os.path.join(home, xdg[1])
+    return os.path.join(base, "autovenv")
+
+
+def data_dir(env: Mapping[str, str]) -> str:
+    """Trust records, caches, locks (AUTOVENV_DATA_DIR overrides)."""
+    override = env.get("AUTOVENV_DATA_DIR")
+    if override:
+        return os.path.abspath(override)
+    return _user_dir(env, ("LOCALAPPDATA", "Local"), ("XDG_DATA_HOME", os.path.join(".local", "share")))
+
+
+def config_file(env: Mapping[str, str]) -> str:
+    """The user config file, where click.get_app_dir("autovenv") would put it (AUTOVENV_CONFIG
+    overrides)."""
+    override = env.get("AUTOVENV_CONFIG")
+    if override:
+        return os.path.abspath(os.path.expanduser(override))
+    return os.path.join(_user_dir(env, ("APPDATA", "Roaming"), ("XDG_CONFIG_HOME", ".config")), "config.toml")
