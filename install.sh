@@ -303,6 +303,10 @@ else
     old_env=""
 fi
 [ -x "$env_dir/bin/autovenv" ] || die "the install did not provide $env_dir/bin/autovenv"
+# The generic console script starts Python with site-packages and imports `re`: swap in one
+# that starts lean (`autovenv hook` runs in every new shell). Without it autovenv still works.
+"$env_dir/bin/python" -I -m autovenv.launcher "$env_dir/bin/autovenv" </dev/null ||
+    warn "kept the generic $env_dir/bin/autovenv (slower start-up; see above)"
 
 # Replace the link in one step (a new link renamed over the old one).
 ln -s "$env_dir/bin/autovenv" "$link.tmp.$$" && mv -f "$link.tmp.$$" "$link" ||

@@ -77,9 +77,13 @@ class World:
                             str(venv)], **quiet)
             subprocess.run([uv, "pip", "install", "-q", "--compile-bytecode", "--python",
                             str(venv / "bin/python"), str(REPO)], **quiet)
+            # As install.sh does: the lean launcher in place of the generic console script.
+            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.launcher",
+                            str(venv / "bin/autovenv")], **quiet)
             helpers = sorted(venv.glob("lib/python*/site-packages/autovenv/helper.py"))
             return (str(venv / "bin/python"), str(venv / "bin/autovenv"), str(helpers[0]),
-                    "fresh `uv pip install --compile-bytecode` of this checkout")
+                    "fresh `uv pip install --compile-bytecode` of this checkout, with install.sh's "
+                    "launcher")
         except (OSError, subprocess.CalledProcessError, IndexError) as e:
             print(f"bench: could not install into a fresh venv ({e}); using the dev venv",
                   file=sys.stderr)

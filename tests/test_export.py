@@ -172,3 +172,18 @@ def test_stale_dependencies_hint_once_on_entry(proj, data_dir):
     said = answer_env(first.stdout)["_AUTOVENV_SAID"]
     again = helper(proj, {**env, "_AUTOVENV_SAID": said})
     assert "export VIRTUAL_ENV=" in again.stdout and "may be stale" not in again.stderr
+
+
+@pytest.mark.parametrize("name", ["plain-proj_1.0", "it's a proj", "naïve $(x) `y`"])
+def test_untrusted_message_names_a_command_that_can_be_pasted(tmp_path, data_dir, name):
+    p = tmp_path / name
+    p.mkdir()
+    (p / "pyproject.toml").write_text("")
+    make_venv(p / ".venv")
+    done = helper(p, {"AUTOVENV_DATA_DIR": str(data_dir)})
+    line = next(ln for ln in done.stderr.splitlines() if "To trust it: " in ln)
+    typed = line.split("To trust it: autovenv allow ", 1)[1]
+    # What bash makes of the suggestion when pasted: exactly one word, the project directory.
+    words = subprocess.run(["bash", "-c", f"printf '%s\\0' {typed}"], capture_output=True,
+                           text=True, env=BASE).stdout.split("\0")[:-1]
+    assert words == [str(p)]

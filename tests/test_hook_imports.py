@@ -20,6 +20,9 @@ from tests.conftest import make_venv
 ROOT = Path(__file__).resolve().parent.parent
 HELPER = ROOT / "src" / "autovenv" / "helper.py"
 THIRD_PARTY = {"click", "packaging", "shellingham", "tomli"}
+# Standard modules that each cost more than the rest of the helper (re pulls in enum,
+# functools and collections; typing and dataclasses more): never on the per-cd path.
+HEAVY_STDLIB = {"re", "shlex", "typing", "dataclasses", "enum", "json", "subprocess"}
 
 pytestmark = pytest.mark.skipif(
     not hasattr(sys, "stdlib_module_names"), reason="needs sys.stdlib_module_names (3.10+)"
@@ -88,6 +91,8 @@ def test_helper_imports_only_the_standard_library(tmp_path: Path, shell: str) ->
         names = imported(argv, cwd, env)
         assert not foreign(names), f"{name}: the helper imported {sorted(foreign(names))}"
         assert "site" not in names, f"{name}: the helper imported site"
+        heavy = set(names) & HEAVY_STDLIB
+        assert not heavy, f"{name}: the helper imported {sorted(heavy)}"
         assert "autovenv" in names  # the check saw our own imports
 
 
@@ -104,3 +109,15 @@ def test_console_script_serves_hook_without_cli() -> None:
     """The console script's entry point is the stdlib fast path, not cli.py (which imports click)."""
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert 'autovenv = "autovenv.__main__:main"' in pyproject
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_hook_command_imports_no_heavy_stdlib_module(tmp_path: Path, shell: str) -> None:
+    # In an untrusted project too: its message names `autovenv allow DIR`, quoted without shlex.
+    for name, (cwd, env) in scenarios(tmp_path).items():
+        argv = [sys.executable, "-X", "importtime", "-I", "-S", "-c",
+                f"import sys; sys.path.append({str(ROOT / 'src')!r}); sys.argv[1:] = ['hook', {shell!r}]; "
+                "from autovenv.__main__ import main; main()"]
+        names = imported(argv, cwd, env)
+        heavy = set(names) & HEAVY_STDLIB
+        assert not heavy, f"{name}: `autovenv hook {shell}` imported {sorted(heavy)}"

@@ -136,6 +136,9 @@ def test_installed_from_the_checkout(installed: Installed) -> None:
     assert f"installing autovenv from the checkout {REPO}" in out
     assert installed.link.is_symlink()
     assert os.readlink(installed.link) == str(installed.env_dir / "bin" / "autovenv")
+    # The lean launcher, not pip's generic console script (issue 5: `autovenv hook` speed).
+    shebang = (installed.env_dir / "bin" / "autovenv").read_text().splitlines()[0]
+    assert shebang == f"#!{installed.env_dir}/bin/python -IS"
     # A real interpreter, never a pyenv shim.
     base = (installed.env_dir / "pyvenv.cfg").read_text()
     assert "shims" not in base

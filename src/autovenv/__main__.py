@@ -24,6 +24,10 @@ def main() -> None:
 
             write(sys.stdout, hook_text(shell, sys.executable, os.environ))
             return
+    # Started lean (the launcher's -IS): click lives in site-packages.
+    from autovenv.runtime import enable_site_packages
+
+    enable_site_packages()
     from autovenv.cli import run
 
     run()

@@ -125,10 +125,12 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
 
 
 def shell_word(path: str) -> str:
-    """A path as a user would type it after a command (for messages only)."""
-    import shlex
-
-    return shlex.quote(path)
+    """A path as a user would type it after a command (for messages only). Not shlex: it
+    imports `re`, which would cost more than the rest of the helper."""
+    plain = "@%+=:,./-_"
+    if path and all(c.isascii() and (c.isalnum() or c in plain) for c in path):
+        return path
+    return "'" + path.replace("'", "'\\''") + "'"
 
 
 def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activate:
