@@ -18,11 +18,10 @@ def main() -> None:
         except KeyError:
             pass  # cli.py says what is wrong
         else:
-            import os
-
+            from autovenv import fs
             from autovenv.export import hook_text, write
 
-            write(sys.stdout, hook_text(shell, sys.executable, os.environ))
+            write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
             return
     # Started lean (the launcher's -IS): click lives in site-packages.
     from autovenv.runtime import enable_site_packages

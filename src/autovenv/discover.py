@@ -9,7 +9,7 @@ Only stat() and small reads on the hot path; TOML is parsed only for rule 2.
 
 from __future__ import annotations
 
-import os
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,14 +31,14 @@ REDIRECT_NAME = ".venv"
 def venv_names(env: Mapping[str, str]) -> tuple[str, ...]:
     """Directory names that hold a project's venv; a relative UV_PROJECT_ENVIRONMENT adds one."""
     extra = env.get("UV_PROJECT_ENVIRONMENT", "")
-    if extra and not os.path.isabs(extra) and extra not in (".venv", "venv"):
-        return (os.path.normpath(extra), ".venv", "venv")
+    if extra and not fs.isabs(extra) and extra not in (".venv", "venv"):
+        return (fs.normpath(extra), ".venv", "venv")
     return (".venv", "venv")
 
 
 def ceilings(env: Mapping[str, str]) -> frozenset[str]:
     return frozenset(
-        os.path.normpath(p) for p in env.get("AUTOVENV_CEILING_DIRS", "").split(":") if p
+        fs.normpath(p) for p in env.get("AUTOVENV_CEILING_DIRS", "").split(":") if p
     )
 
 
@@ -80,14 +80,14 @@ class _Walk:
 
 def _exists(path: str, walk: _Walk) -> bool:
     try:
-        os.stat(path)
+        fs.stat(path)
         return True
     except FileNotFoundError:
         return False
     except NotADirectoryError:
         return False
     except PermissionError:
-        walk.problems.append(f"cannot read {os.path.dirname(path)} (permission denied)")
+        walk.problems.append(f"cannot read {fs.dirname(path)} (permission denied)")
         return False
     except OSError:
         return False
@@ -96,47 +96,47 @@ def _exists(path: str, walk: _Walk) -> bool:
 def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, str] | None:
     """(venv, redirect file or '') for a valid venv held by `directory`, else None."""
     for name in names:
-        candidate = os.path.join(directory, name)
+        candidate = fs.join(directory, name)
         try:
-            os.lstat(candidate)
+            fs.lstat(candidate)
         except FileNotFoundError:
             continue
         except OSError as e:
             walk.problems.append(f"cannot read {candidate}: {e.strerror}")
             continue
-        if os.path.isdir(candidate):
+        if fs.isdir(candidate):
             if venvs.is_venv_dir(candidate):
                 return candidate, ""
             walk.problems.append(
                 f"{candidate} is not a venv (no pyvenv.cfg); remove it or run autovenv recreate"
             )
-        elif name == REDIRECT_NAME and os.path.isfile(candidate):
+        elif name == REDIRECT_NAME and fs.isfile(candidate):
             try:
                 return venvs.follow_redirect(candidate), candidate
             except BrokenVenv as e:
                 walk.problems.append(str(e))
-        elif os.path.islink(candidate) and not os.path.exists(candidate):
+        elif fs.islink(candidate) and not fs.exists(candidate):
             walk.problems.append(f"{candidate} is a dangling symbolic link")
     return None
 
 
 def _weak_marker_in(directory: str) -> str | None:
     for name in WEAK_MARKER_FILES:
-        if os.path.isfile(os.path.join(directory, name)):
-            return os.path.join(directory, name)
+        if fs.isfile(fs.join(directory, name)):
+            return fs.join(directory, name)
     try:
-        names = sorted(os.listdir(directory))
+        names = sorted(fs.listdir(directory))
     except OSError:
         return None
     for name in names:
         if name.startswith(WEAK_MARKER_PREFIX) and name.endswith(WEAK_MARKER_SUFFIX):
-            return os.path.join(directory, name)
+            return fs.join(directory, name)
     return None
 
 
 def find(start: str, env: Mapping[str, str]) -> Finding:
     """The Finding for directory `start` (absolute)."""
-    start = os.path.normpath(start)
+    start = fs.normpath(start)
     names = venv_names(env)
     stops = ceilings(env)
     walk = _Walk()
@@ -154,30 +154,30 @@ def find(start: str, env: Mapping[str, str]) -> Finding:
             )
         if walk.strong is None:
             for marker in STRONG_MARKERS:
-                if _exists(os.path.join(directory, marker), walk):
-                    walk.strong = os.path.join(directory, marker)
+                if _exists(fs.join(directory, marker), walk):
+                    walk.strong = fs.join(directory, marker)
                     break
-        parent = os.path.dirname(directory)
+        parent = fs.dirname(directory)
         if parent == directory:
             break
         directory = parent
     if not walk.searched:
         return Finding(start=start, rule=3, top=start, problems=tuple(walk.problems))
     if walk.strong:
-        member = os.path.dirname(walk.strong)
+        member = fs.dirname(walk.strong)
         root = _workspace_root(member, walk) if walk.strong.endswith("pyproject.toml") else None
         project = root or member
         return Finding(
-            start=start, rule=2, venv=os.path.join(project, ".venv"), project=project,
+            start=start, rule=2, venv=fs.join(project, ".venv"), project=project,
             marker=walk.strong, marker_strength="strong", workspace_root=root, top=top,
             problems=tuple(walk.problems),
         )
     for directory in walk.searched:
         weak = _weak_marker_in(directory)
         if weak:
-            project = os.path.dirname(weak)
+            project = fs.dirname(weak)
             return Finding(
-                start=start, rule=2, venv=os.path.join(project, ".venv"), project=project,
+                start=start, rule=2, venv=fs.join(project, ".venv"), project=project,
                 marker=weak, marker_strength="weak", top=top, problems=tuple(walk.problems),
             )
     return Finding(start=start, rule=3, top=top, problems=tuple(walk.problems))
@@ -189,16 +189,16 @@ def _workspace_root(member: str, walk: _Walk) -> str | None:
     from autovenv.tomlfile import read_toml
 
     try:
-        own = read_toml(os.path.join(member, "pyproject.toml"))
+        own = read_toml(fs.join(member, "pyproject.toml"))
     except ConfigError as e:
         walk.problems.append(str(e))
         return None
     if _uv_workspace(own) is not None:
         return None  # it is a workspace root itself
-    directory = os.path.dirname(member)
+    directory = fs.dirname(member)
     while directory in walk.searched:
-        candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate):
+        candidate = fs.join(directory, "pyproject.toml")
+        if fs.isfile(candidate):
             try:
                 workspace = _uv_workspace(read_toml(candidate))
             except ConfigError as e:
@@ -206,7 +206,7 @@ def _workspace_root(member: str, walk: _Walk) -> str | None:
                 workspace = None
             if workspace is not None and _is_member(directory, workspace, member):
                 return directory
-        parent = os.path.dirname(directory)
+        parent = fs.dirname(directory)
         if parent == directory:
             break
         directory = parent
@@ -230,8 +230,8 @@ def _is_member(root: str, workspace: dict, member: str) -> bool:
         for pattern in patterns:
             if not isinstance(pattern, str):
                 continue
-            hits = glob.glob(os.path.join(glob.escape(root), pattern))
-            if any(os.path.normpath(h) == member for h in hits):
+            hits = glob.glob(fs.join(glob.escape(root), pattern))
+            if any(fs.normpath(h) == member for h in hits):
                 return True
         return False
 

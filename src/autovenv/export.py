@@ -8,8 +8,9 @@ passes back what it holds (`_AUTOVENV_ANSWER`) and which messages it has shown
 
 from __future__ import annotations
 
-import os
 import sys
+
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,18 +62,18 @@ class Answer:
 def current_directory(env: Mapping[str, str], messages: Messages) -> str:
     """The shell's directory, physical; the nearest existing ancestor when it was deleted."""
     pwd = env.get("PWD") or ""
-    if not os.path.isabs(pwd):
+    if not fs.isabs(pwd):
         try:
-            pwd = os.getcwd()
+            pwd = fs.getcwd()
         except OSError:
             pwd = "/"
-    if os.path.isdir(pwd):
-        return os.path.realpath(pwd)
+    if fs.isdir(pwd):
+        return fs.realpath(pwd)
     existing = pwd
-    while not os.path.isdir(existing):
-        existing = os.path.dirname(existing)
+    while not fs.isdir(existing):
+        existing = fs.dirname(existing)
     messages.once("gone:" + pwd, f"the current directory {pwd} no longer exists; using {existing}")
-    return os.path.realpath(existing)
+    return fs.realpath(existing)
 
 
 def decide(env: Mapping[str, str], messages: Messages) -> Answer:
@@ -138,9 +139,9 @@ def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activa
     venv = finding.venv
     # uv run/uv pip use <project>/.venv (or UV_PROJECT_ENVIRONMENT); when autovenv picked
     # another venv, point uv at it too, so uv agrees and does not warn about VIRTUAL_ENV.
-    default = os.path.join(finding.holder, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
+    default = fs.join(finding.holder, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
     uv_env: str | None = None
-    if os.path.normpath(default) != venv:
+    if fs.normpath(default) != venv:
         uv_env = venv
     return plan.Activate(
         venv=venv,
@@ -212,7 +213,7 @@ def main(argv: list[str]) -> int:
         write(sys.stderr, f"autovenv: unknown shell {printable(argv[1])!r}; known: {known}\n")
         return 2
     try:
-        env = dict(os.environ)
+        env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
         out = render(env, shell, messages)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sys
+
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -12,22 +13,22 @@ if TYPE_CHECKING:
 
 def _user_dir(env: Mapping[str, str], windows: tuple[str, str], xdg: tuple[str, str]) -> str:
     """<the platform's per-user directory of this kind>/autovenv."""
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = env.get("HOME") or fs.expanduser("~")
     if sys.platform == "win32":
-        base = env.get(windows[0]) or os.path.join(home, "AppData", windows[1])
+        base = env.get(windows[0]) or fs.join(home, "AppData", windows[1])
     elif sys.platform == "darwin":
-        base = os.path.join(home, "Library", "Application Support")
+        base = fs.join(home, "Library", "Application Support")
     else:
-        base = env.get(xdg[0]) or os.path.join(home, xdg[1])
-    return os.path.join(base, "autovenv")
+        base = env.get(xdg[0]) or fs.join(home, xdg[1])
+    return fs.join(base, "autovenv")
 
 
 def data_dir(env: Mapping[str, str]) -> str:
     """Trust records, caches, locks (AUTOVENV_DATA_DIR overrides)."""
     override = env.get("AUTOVENV_DATA_DIR")
     if override:
-        return os.path.abspath(override)
-    return _user_dir(env, ("LOCALAPPDATA", "Local"), ("XDG_DATA_HOME", os.path.join(".local", "share")))
+        return fs.abspath(override)
+    return _user_dir(env, ("LOCALAPPDATA", "Local"), ("XDG_DATA_HOME", fs.join(".local", "share")))
 
 
 def config_file(env: Mapping[str, str]) -> str:
@@ -35,5 +36,5 @@ def config_file(env: Mapping[str, str]) -> str:
     overrides)."""
     override = env.get("AUTOVENV_CONFIG")
     if override:
-        return os.path.abspath(os.path.expanduser(override))
-    return os.path.join(_user_dir(env, ("APPDATA", "Roaming"), ("XDG_CONFIG_HOME", ".config")), "config.toml")
+        return fs.abspath(fs.expanduser(override))
+    return fs.join(_user_dir(env, ("APPDATA", "Roaming"), ("XDG_CONFIG_HOME", ".config")), "config.toml")

@@ -7,7 +7,7 @@ inherited them - restores exactly, and removes only the PATH entry it added.
 
 from __future__ import annotations
 
-import os
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -82,10 +82,10 @@ def deactivated(env: Mapping[str, str]) -> dict[str, str]:
     entry = out.pop(STATE_PATH_ENTRY, "")
     venv = out.pop(STATE_VENV, "")
     if entry and "PATH" in out:
-        parts = out["PATH"].split(os.pathsep)
+        parts = out["PATH"].split(fs.pathsep)
         if entry in parts:
             parts.remove(entry)  # the first occurrence: the one activation put in front
-            out["PATH"] = os.pathsep.join(parts)
+            out["PATH"] = fs.pathsep.join(parts)
     ours = bool(venv) and out.get("VIRTUAL_ENV") == venv
     if ours:
         del out["VIRTUAL_ENV"]
@@ -120,7 +120,7 @@ def activated(env: Mapping[str, str], act: Activate) -> dict[str, str]:
         else:
             out[name] = value
     path = out.get("PATH", "")
-    out["PATH"] = act.bin_dir + (os.pathsep + path if path else "")
+    out["PATH"] = act.bin_dir + (fs.pathsep + path if path else "")
     out["VIRTUAL_ENV"] = act.venv
     out[STATE_VENV] = act.venv
     out[STATE_PATH_ENTRY] = act.bin_dir
@@ -133,7 +133,7 @@ def target_environment(env: Mapping[str, str], decision: Decision) -> dict[str, 
         return deactivated(env) if env.get(STATE_VENV) else dict(env)
     if isinstance(decision, Activate) and env.get(STATE_VENV) == decision.venv and owns_active_venv(env):
         current_entry = env.get(STATE_PATH_ENTRY, "")
-        if current_entry in env.get("PATH", "").split(os.pathsep):
+        if current_entry in env.get("PATH", "").split(fs.pathsep):
             return dict(env)  # already active; keep the user's PATH as they have it now
     base = deactivated(env)
     if isinstance(decision, Activate):

@@ -9,7 +9,7 @@ that with builtins; anything else makes it ask the helper again.
 
 from __future__ import annotations
 
-import os
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,20 +40,20 @@ EVERYWHERE = Scope(directory="/")
 
 def watched(paths: Iterable[str]) -> tuple[str, ...]:
     """Each path with its present existence: what the snippet compares against at a prompt."""
-    return tuple(("1" if os.path.lexists(p) else "0") + p for p in paths)
+    return tuple(("1" if fs.lexists(p) else "0") + p for p in paths)
 
 
 def _venv_probes(env: Mapping[str, str]) -> tuple[str, ...]:
     # ".venv" itself (directory or redirect file); other names only when they are venvs.
     return tuple(
-        ".venv" if name == ".venv" else os.path.join(name, "pyvenv.cfg")
+        ".venv" if name == ".venv" else fs.join(name, "pyvenv.cfg")
         for name in discover.venv_names(env)
     )
 
 
 def _venv_watch(directory: str, env: Mapping[str, str]) -> list[str]:
-    paths = [os.path.join(directory, ".venv")]
-    paths += [os.path.join(directory, n, "pyvenv.cfg") for n in discover.venv_names(env)]
+    paths = [fs.join(directory, ".venv")]
+    paths += [fs.join(directory, n, "pyvenv.cfg") for n in discover.venv_names(env)]
     return paths
 
 
@@ -63,13 +63,13 @@ def for_finding(
     venv_probes = _venv_probes(env)
     if finding.rule == 1:
         assert finding.holder and finding.venv
-        watch = [os.path.join(finding.venv, "pyvenv.cfg"), *trust_records]
+        watch = [fs.join(finding.venv, "pyvenv.cfg"), *trust_records]
         if finding.redirect:
             watch.append(finding.redirect)
         scope = Scope(finding.holder, venv_probes, (), watched(watch))
     elif finding.rule == 2:
         assert finding.marker and finding.project
-        member = os.path.dirname(finding.marker)
+        member = fs.dirname(finding.marker)
         probes = venv_probes + discover.STRONG_MARKERS
         globs: tuple[str, ...] = ()
         if finding.marker_strength == "weak":

@@ -10,7 +10,7 @@ Writes go to a temporary file renamed into place, so concurrent shells never see
 
 from __future__ import annotations
 
-import os
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,17 +30,17 @@ MAX_NAME_BYTES = 200
 def record_name(real_venv: str) -> str:
     """A file name that stands for one venv path: readable when short, hashed when long."""
     name = real_venv.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
-    if len(os.fsencode(name)) <= MAX_NAME_BYTES:
+    if len(fs.fsencode(name)) <= MAX_NAME_BYTES:
         return name
     import hashlib
 
-    return "sha256-" + hashlib.sha256(os.fsencode(real_venv)).hexdigest()
+    return "sha256-" + hashlib.sha256(fs.fsencode(real_venv)).hexdigest()
 
 
 def identity(venv: str) -> str:
     """What makes this venv this venv: the inode, mtime and size of its pyvenv.cfg."""
     try:
-        st = os.stat(os.path.join(venv, venvs.CFG_NAME))
+        st = fs.stat(fs.join(venv, venvs.CFG_NAME))
     except OSError:
         return ""
     return f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
@@ -55,26 +55,26 @@ class Verdict:
 
 class TrustStore:
     def __init__(self, env: Mapping[str, str]):
-        self.root = os.path.join(data_dir(env), "trust")
+        self.root = fs.join(data_dir(env), "trust")
 
     def record_path(self, kind: str, venv: str) -> str:
-        return os.path.join(self.root, kind, record_name(os.path.realpath(venv)))
+        return fs.join(self.root, kind, record_name(fs.realpath(venv)))
 
     def allow(self, venv: str) -> None:
-        real = os.path.realpath(venv)
+        real = fs.realpath(venv)
         self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{real}")
         self._remove(self.record_path(DENY, venv))
 
     def deny(self, venv: str) -> None:
-        self._write(self.record_path(DENY, venv), os.path.realpath(venv))
+        self._write(self.record_path(DENY, venv), fs.realpath(venv))
         self._remove(self.record_path(ALLOW, venv))
 
     # autovenv made it: the same record as an explicit allow.
     record_created = allow
 
     def verdict(self, venv: str) -> Verdict:
-        real = os.path.realpath(venv)
-        if os.path.lexists(self.record_path(DENY, venv)):
+        real = fs.realpath(venv)
+        if fs.lexists(self.record_path(DENY, venv)):
             return Verdict(False, "you denied it (autovenv deny)", denied=True)
         path = self.record_path(ALLOW, venv)
         try:
@@ -92,7 +92,9 @@ class TrustStore:
         return Verdict(True, "you allowed it, or autovenv made it")
 
     def _write(self, path: str, text: str) -> None:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        import os  # writing is for allow/deny, never on the hook path
+
+        os.makedirs(fs.dirname(path), exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
@@ -100,6 +102,8 @@ class TrustStore:
 
     @staticmethod
     def _remove(path: str) -> None:
+        import os
+
         try:
             os.remove(path)
         except FileNotFoundError:

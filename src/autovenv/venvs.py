@@ -6,9 +6,9 @@ venv would run at start-up); everything comes from reading files.
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
+
+from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
@@ -24,22 +24,22 @@ MAX_REDIRECT_BYTES = 4096
 
 
 def bin_dir(venv: str) -> str:
-    return os.path.join(venv, "Scripts" if sys.platform == "win32" else "bin")
+    return fs.join(venv, "Scripts" if sys.platform == "win32" else "bin")
 
 
 def python_path(venv: str) -> str:
-    return os.path.join(bin_dir(venv), "python.exe" if sys.platform == "win32" else "python")
+    return fs.join(bin_dir(venv), "python.exe" if sys.platform == "win32" else "python")
 
 
 def is_venv_dir(path: str) -> bool:
-    return os.path.isfile(os.path.join(path, CFG_NAME))
+    return fs.isfile(fs.join(path, CFG_NAME))
 
 
 def read_cfg(venv: str) -> dict[str, str]:
     """pyvenv.cfg as a dict with lower-case keys; {} when unreadable."""
     cfg: dict[str, str] = {}
     try:
-        with open(os.path.join(venv, CFG_NAME), encoding="utf-8", errors="replace") as f:
+        with open(fs.join(venv, CFG_NAME), encoding="utf-8", errors="replace") as f:
             text = f.read(65536)
     except OSError:
         return cfg
@@ -55,7 +55,7 @@ def prompt_name(venv: str, project_dir: str) -> str:
     prompt = read_cfg(venv).get("prompt", "")
     if len(prompt) >= 2 and prompt[0] == prompt[-1] and prompt[0] in "'\"":
         prompt = prompt[1:-1]
-    return prompt or os.path.basename(project_dir.rstrip(os.sep)) or project_dir
+    return prompt or fs.basename(project_dir.rstrip(fs.sep)) or project_dir
 
 
 def python_version(venv: str) -> str:
@@ -78,11 +78,11 @@ def follow_redirect(redirect_file: str) -> str:
     if len(raw) > MAX_REDIRECT_BYTES or len(lines) != 1 or b"\0" in lines[0]:
         raise BrokenVenv(f"the .venv file {redirect_file} does not hold exactly one path")
     try:
-        text = os.fsdecode(lines[0])
+        text = fs.fsdecode(lines[0])
     except UnicodeDecodeError:
         raise BrokenVenv(f"the .venv file {redirect_file} does not hold a valid path") from None
-    target = os.path.normpath(os.path.join(os.path.dirname(redirect_file), text))
-    if not os.path.isdir(target):
+    target = fs.normpath(fs.join(fs.dirname(redirect_file), text))
+    if not fs.isdir(target):
         raise BrokenVenv(f"the .venv file {redirect_file} points to a missing directory")
     if not is_venv_dir(target):
         raise BrokenVenv(f"the .venv file {redirect_file} points to a directory that is not a venv")
@@ -99,17 +99,17 @@ class Health:
 
 def check_health(venv: str) -> Health:
     """Ownership, permissions, a moved venv, a vanished interpreter."""
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    for path in (venv, bin_dir(venv), os.path.join(venv, CFG_NAME)):
+    uid = fs.getuid() if hasattr(fs, "getuid") else None
+    for path in (venv, bin_dir(venv), fs.join(venv, CFG_NAME)):
         try:
-            st = os.stat(path)
+            st = fs.stat(path)
         except OSError:
             continue
         if uid is not None and st.st_uid not in (uid, 0):
             return Health(f"{path} belongs to another user", "recreate it: autovenv recreate")
-        if st.st_mode & stat.S_IWOTH and not (st.st_mode & stat.S_ISVTX):
+        if fs.is_world_writable(st):
             return Health(f"{path} is writable by every user", f"chmod o-w {path}")
-    if not os.path.exists(python_path(venv)):
+    if not fs.exists(python_path(venv)):
         return Health("its Python interpreter is gone", "autovenv recreate")
     moved = _moved_from(venv)
     if moved:
@@ -124,11 +124,11 @@ def _moved_from(venv: str) -> str:
     the script holds the venv's own path when it has not moved.
     """
     try:
-        with open(os.path.join(bin_dir(venv), "activate"), encoding="utf-8", errors="replace") as f:
+        with open(fs.join(bin_dir(venv), "activate"), encoding="utf-8", errors="replace") as f:
             text = f.read(65536)
     except OSError:
         return ""
-    candidates = {venv, os.path.realpath(venv)}
+    candidates = {venv, fs.realpath(venv)}
     if any(c in text for c in candidates):
         return ""
     for line in text.splitlines():
@@ -177,7 +177,7 @@ DEPENDENCY_FILES = ("pyproject.toml", "uv.lock", "setup.py", "setup.cfg", "Pipfi
 
 def _mtime(path: str) -> float:
     try:
-        return os.stat(path).st_mtime
+        return fs.stat(path).st_mtime
     except OSError:
         return 0.0
 
@@ -185,13 +185,13 @@ def _mtime(path: str) -> float:
 def last_sync(venv: str) -> float:
     """When packages last changed in the venv: installs touch site-packages (and uv sync
     touches the venv's directory)."""
-    stamps = [_mtime(os.path.join(venv, CFG_NAME)), _mtime(venv)]
-    lib = os.path.join(venv, "lib")
+    stamps = [_mtime(fs.join(venv, CFG_NAME)), _mtime(venv)]
+    lib = fs.join(venv, "lib")
     try:
-        versions = os.listdir(lib)
+        versions = fs.listdir(lib)
     except OSError:
         versions = []
-    stamps += [_mtime(os.path.join(lib, v, "site-packages")) for v in versions]
+    stamps += [_mtime(fs.join(lib, v, "site-packages")) for v in versions]
     return max(stamps)
 
 
@@ -199,9 +199,9 @@ def changed_since_sync(venv: str, project: str) -> list[str]:
     """Dependency files of `project` changed after `venv` last changed (stat + listdir only)."""
     synced = last_sync(venv)
     try:
-        names = os.listdir(project)
+        names = fs.listdir(project)
     except OSError:
         return []
     candidates = [n for n in names if n in DEPENDENCY_FILES
                   or (n.startswith("requirements") and n.endswith(".txt"))]
-    return sorted(n for n in candidates if _mtime(os.path.join(project, n)) > synced)
+    return sorted(n for n in candidates if _mtime(fs.join(project, n)) > synced)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
+from autovenv import fs
 from autovenv.plan import Rehash, Set, Unset
 
 TYPE_CHECKING = False
@@ -18,16 +17,16 @@ HELPER_PLACEHOLDER = "__AUTOVENV_HELPER__"
 
 def snippet_dir() -> str:
     """shell/ inside the installed package (wheel), else the repository's (editable install)."""
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    inside = os.path.join(package, "shell")
-    if os.path.isdir(inside):
+    package = fs.dirname(fs.dirname(fs.abspath(__file__)))
+    inside = fs.join(package, "shell")
+    if fs.isdir(inside):
         return inside
-    return os.path.join(os.path.dirname(os.path.dirname(package)), "shell")
+    return fs.join(fs.dirname(fs.dirname(package)), "shell")
 
 
 def helper_path() -> str:
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.path.join(package, "helper.py")
+    package = fs.dirname(fs.dirname(fs.abspath(__file__)))
+    return fs.join(package, "helper.py")
 
 
 class Shell:
@@ -68,11 +67,11 @@ class Shell:
 
     def hook_text(self, python: str) -> str:
         """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
-        with open(os.path.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
+        with open(fs.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
             text = f.read()
         # Tab completion rides along in the same text, so it costs no process at start-up.
-        completion = os.path.join(snippet_dir(), "completion" + os.path.splitext(self.snippet)[1])
-        if os.path.isfile(completion):
+        completion = fs.join(snippet_dir(), "completion" + fs.splitext(self.snippet)[1])
+        if fs.isfile(completion):
             with open(completion, encoding="utf-8") as f:
                 text += f.read()
         return text.replace(PYTHON_PLACEHOLDER, self.quote(python)).replace(

@@ -1,0 +1,180 @@
+"""Paths and file tests for the hook path, without importing `os`.
+
+The per-cd helper runs with -S, where `import os` (it pulls in _collections_abc) costs about a
+quarter of a bare interpreter's start-up, on every boundary cd and in every new shell. On POSIX
+this module uses the `posix` module the interpreter has already loaded and keeps posixpath's
+meaning for each function (tests/test_fs.py compares them on generated paths and trees).
+Elsewhere (Windows) it is a thin alias of os and os.path.
+"""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import stat_result
+
+_S_IFMT, _S_IFDIR, _S_IFREG, _S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
+S_IWOTH, S_ISVTX = 0o002, 0o1000
+# How many symbolic links one realpath() follows before calling it a loop (Linux: 40).
+_MAX_LINKS = 40
+
+if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
+    from os import environ as _environ
+    from os import fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
+    from os.path import (
+        abspath,
+        basename,
+        dirname,
+        exists,
+        expanduser,
+        isabs,
+        isdir,
+        isfile,
+        islink,
+        join,
+        lexists,
+        normpath,
+        realpath,
+        splitext,
+    )
+
+    def environ() -> dict[str, str]:
+        return dict(_environ)
+
+else:
+    from posix import environ as _environ
+    from posix import getcwd, getuid, listdir, lstat, readlink, stat
+
+    sep, pathsep = "/", ":"
+    _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+
+    def fsencode(name: str) -> bytes:
+        return name.encode(_ENCODING, _ERRORS)
+
+    def fsdecode(name: bytes) -> str:
+        return name.decode(_ENCODING, _ERRORS)
+
+    def environ() -> dict[str, str]:
+        """The process environment, decoded as os.environ decodes it."""
+        return {fsdecode(k): fsdecode(v) for k, v in _environ.items()}
+
+    def isabs(path: str) -> bool:
+        return path.startswith("/")
+
+    def join(first: str, *rest: str) -> str:
+        path = first
+        for part in rest:
+            if part.startswith("/") or not path:
+                path = part
+            elif path.endswith("/"):
+                path += part
+            else:
+                path += "/" + part
+        return path
+
+    def dirname(path: str) -> str:
+        head = path[: path.rfind("/") + 1]
+        # "/a/b/" -> "/a/b", but a head made only of slashes stays as it is.
+        return head.rstrip("/") or head
+
+    def basename(path: str) -> str:
+        return path[path.rfind("/") + 1 :]
+
+    def splitext(path: str) -> tuple[str, str]:
+        name_start = path.rfind("/") + 1
+        dot = path.rfind(".")
+        # A name's leading dots (".bashrc", "..x") do not start an extension.
+        if dot > name_start and path[name_start:dot].strip("."):
+            return path[:dot], path[dot:]
+        return path, ""
+
+    def normpath(path: str) -> str:
+        if not path:
+            return "."
+        # POSIX lets exactly two leading slashes mean something else; three or more mean one.
+        slashes = 2 if path.startswith("//") and not path.startswith("///") else int(path.startswith("/"))
+        parts: list[str] = []
+        for part in path.split("/"):
+            if part in ("", "."):
+                continue
+            if part == ".." and parts and parts[-1] != "..":
+                parts.pop()
+            elif part != ".." or not slashes:
+                parts.append(part)
+        return "/" * slashes + "/".join(parts) or "."
+
+    def abspath(path: str) -> str:
+        return normpath(path if path.startswith("/") else join(getcwd(), path))
+
+    def expanduser(path: str) -> str:
+        if not path.startswith("~"):
+            return path
+        import posixpath  # rare (HOME unset, or "~user"): the standard one, os and all
+
+        return posixpath.expanduser(path)
+
+    def _mode(path: str, follow: bool = True) -> int | None:
+        try:
+            return (stat(path) if follow else lstat(path)).st_mode
+        except (OSError, ValueError):  # ValueError: a NUL in the path
+            return None
+
+    def exists(path: str) -> bool:
+        return _mode(path) is not None
+
+    def lexists(path: str) -> bool:
+        return _mode(path, follow=False) is not None
+
+    def isdir(path: str) -> bool:
+        mode = _mode(path)
+        return mode is not None and mode & _S_IFMT == _S_IFDIR
+
+    def isfile(path: str) -> bool:
+        mode = _mode(path)
+        return mode is not None and mode & _S_IFMT == _S_IFREG
+
+    def islink(path: str) -> bool:
+        mode = _mode(path, follow=False)
+        return mode is not None and mode & _S_IFMT == _S_IFLNK
+
+    def realpath(path: str) -> str:
+        """The path with every symbolic link resolved, like posixpath.realpath: missing parts are
+        kept as written, and a loop stops the resolution where it was found."""
+        if not path.startswith("/"):
+            path = join(getcwd(), path)
+        todo = [p for p in reversed(path.split("/")) if p not in ("", ".")]  # a stack
+        done: list[str] = []  # resolved components, from the root
+        links = 0
+        while todo:
+            name = todo.pop()
+            if name == "..":
+                if done:
+                    done.pop()
+                continue
+            candidate = "/" + "/".join([*done, name])
+            if not islink(candidate):
+                done.append(name)
+                continue
+            links += 1
+            if links > _MAX_LINKS:  # a loop: give up on the rest
+                return normpath("/".join([candidate, *reversed(todo)]))
+            target = readlink(candidate)
+            if target.startswith("/"):
+                done = []
+            todo += [p for p in reversed(target.split("/")) if p not in ("", ".")]
+        return "/" + "/".join(done)
+
+
+def is_world_writable(st: stat_result) -> bool:
+    """Writable by anyone, and not a sticky directory (like /tmp) that guards its entries."""
+    return bool(st.st_mode & S_IWOTH) and not st.st_mode & S_ISVTX
+
+
+__all__ = [
+    "abspath", "basename", "dirname", "environ", "exists", "expanduser", "fsdecode", "fsencode",
+    "getcwd", "getuid", "is_world_writable", "isabs", "isdir", "isfile", "islink", "join",
+    "lexists", "listdir", "lstat", "normpath", "pathsep", "readlink", "realpath", "sep",
+    "splitext", "stat",
+]
