@@ -12,12 +12,17 @@ _autovenv_scope=''
 _autovenv_probes=()
 _autovenv_globs=()
 _autovenv_watch=()
+_autovenv_watch_present=()
+_autovenv_watch_absent=()
 _autovenv_answer=''
 _autovenv_said=''
 _autovenv_pwd=''
 _autovenv_seen=''
 _autovenv_stale=1
 _autovenv_failed=''
+# $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
+_autovenv_key=''
+_autovenv_sep=$'\x1f'
 _autovenv_prompt_pending=''
 _autovenv_seed_key=''
 _autovenv_seed=''
@@ -60,15 +65,28 @@ _autovenv_glob_hit() {
 
 # Has any watched path appeared or disappeared?
 _autovenv_watch_changed() {
-    local entry
-    for entry in "${_autovenv_watch[@]}"; do
-        if [[ -e ${entry:1} || -L ${entry:1} ]]; then
-            [[ ${entry:0:1} == 1 ]] || return 0
-        else
-            [[ ${entry:0:1} == 0 ]] || return 0
-        fi
+    local p
+    for p in "${_autovenv_watch_present[@]}"; do
+        [[ -e $p || -L $p ]] || return 0
+    done
+    for p in "${_autovenv_watch_absent[@]}"; do
+        [[ -e $p || -L $p ]] && return 0
     done
     return 1
+}
+
+# The answer's watch list ("1path" must exist, "0path" must not), split once per answer.
+_autovenv_split_watch() {
+    local entry
+    _autovenv_watch_present=()
+    _autovenv_watch_absent=()
+    for entry in "${_autovenv_watch[@]}"; do
+        if [[ $entry == 1* ]]; then
+            _autovenv_watch_present+=("${entry:1}")
+        else
+            _autovenv_watch_absent+=("${entry:1}")
+        fi
+    done
 }
 
 # Prefix the prompt like a venv's activate does, escaped so that the name is never code.
@@ -109,6 +127,7 @@ _autovenv_run() {
     fi
     if (( rc == 0 )); then
         builtin eval "$out"
+        _autovenv_split_watch
         _autovenv_failed=''
     else
         _autovenv_scope=''
@@ -124,6 +143,11 @@ _autovenv_run() {
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
     local rc=$?
+    # Fast path: same directory, same variables, nothing pending, no watched path changed.
+    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]] &&
+        ! _autovenv_watch_changed; then
+        return $rc
+    fi
     if [[ $PWD != "$_autovenv_pwd" ]]; then
         _autovenv_pwd=$PWD
         _autovenv_in_scope || _autovenv_stale=1
@@ -137,6 +161,7 @@ _autovenv_hook() {
         _autovenv_sync_prompt
     fi
     _autovenv_prompt_pending=''
+    _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}
     return $rc
 }
 
@@ -146,11 +171,13 @@ _autovenv_apply_seed() {
     local sep=$'\x1f'
     [[ ${_autovenv_seed_key-} == "$PWD$sep${PATH-}$sep${VIRTUAL_ENV-}$sep${AUTOVENV_VENV-}$sep${AUTOVENV_DISABLE-}" ]] || return 0
     builtin eval "$_autovenv_seed"
+    _autovenv_split_watch
     [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
     _autovenv_pwd=$PWD
     _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
     _autovenv_stale=''
     _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
+    _autovenv_key=''
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.
@@ -158,6 +185,7 @@ autovenv() {
     "$_autovenv_python" -I -m autovenv "$@"
     local rc=$?
     _autovenv_stale=1
+    _autovenv_key=''
     return $rc
 }
 

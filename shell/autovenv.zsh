@@ -12,6 +12,8 @@ typeset -g _autovenv_scope='' _autovenv_answer='' _autovenv_said='' _autovenv_pw
 typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_promptsubst=''
 typeset -g _autovenv_prompt_pending='' _autovenv_seed_key='' _autovenv_seed='' _autovenv_seed_messages=''
 typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
+# $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
+typeset -g _autovenv_key='' _autovenv_sep=$'\x1f'
 typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
 typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=()
 
@@ -116,8 +118,8 @@ _autovenv_run() {
 _autovenv_hook() {
     local rc=$?
     # Fast path, before any option juggling: same directory, same variables, nothing pending.
-    if [[ $PWD == "$_autovenv_pwd" && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" \
-          && -z $_autovenv_stale$_autovenv_prompt_pending ]] && ! _autovenv_watch_changed; then
+    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]] \
+          && ! _autovenv_watch_changed; then
         return $rc
     fi
     # The user's prompt_subst decides how the prompt prefix is escaped; read it before emulate.
@@ -136,6 +138,7 @@ _autovenv_hook() {
         _autovenv_sync_prompt
     fi
     _autovenv_prompt_pending=''
+    _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}
     return $rc
 }
 
@@ -152,6 +155,7 @@ _autovenv_apply_seed() {
     _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
     _autovenv_stale=''
     _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
+    _autovenv_key=''
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.
@@ -159,6 +163,7 @@ autovenv() {
     "$_autovenv_python" -I -m autovenv "$@"
     local rc=$?
     _autovenv_stale=1
+    _autovenv_key=''
     return $rc
 }
 
