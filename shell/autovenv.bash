@@ -142,11 +142,13 @@ _autovenv_run() {
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
-    local rc=$?
-    # Fast path: same directory, same variables, nothing pending, no watched path changed.
-    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]] &&
-        ! _autovenv_watch_changed; then
-        return $rc
+    local rc=$? p changed=''
+    # Fast path: same directory, same variables, nothing pending, no watched path changed
+    # (checked inline: a function call is a good part of the budget).
+    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]]; then
+        for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
+        for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
+        [[ -n $changed ]] || return $rc
     fi
     if [[ $PWD != "$_autovenv_pwd" ]]; then
         _autovenv_pwd=$PWD

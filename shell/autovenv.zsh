@@ -116,11 +116,13 @@ _autovenv_run() {
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
-    local rc=$?
-    # Fast path, before any option juggling: same directory, same variables, nothing pending.
-    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]] \
-          && ! _autovenv_watch_changed; then
-        return $rc
+    local rc=$? p changed=''
+    # Fast path, before any option juggling: same directory, same variables, nothing pending,
+    # no watched path changed. Inline, not _autovenv_watch_changed: a call costs zsh ~15 us.
+    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]]; then
+        for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
+        for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
+        [[ -n $changed ]] || return $rc
     fi
     # The user's prompt_subst decides how the prompt prefix is escaped; read it before emulate.
     [[ -o promptsubst ]] && _autovenv_promptsubst=1 || _autovenv_promptsubst=''
