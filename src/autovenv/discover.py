@@ -16,11 +16,12 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass, field
+
+    Record = object
 else:
-    from autovenv.records import dataclass, field
+    from autovenv.records import Record, dataclass, field
 
 from autovenv import venvs
-from autovenv.errors import BrokenVenv
 
 STRONG_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 WEAK_MARKER_FILES = (".python-version",)
@@ -43,7 +44,7 @@ def ceilings(env: Mapping[str, str]) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """The answer for one directory, with the reasons a user can read in `status`."""
 
     start: str
@@ -72,7 +73,7 @@ class Finding:
 
 
 @dataclass
-class _Walk:
+class _Walk(Record):
     problems: list[str] = field(default_factory=list)
     searched: list[str] = field(default_factory=list)
     strong: str | None = None  # path of the nearest strong marker file
@@ -111,6 +112,8 @@ def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, 
                 f"{candidate} is not a venv (no pyvenv.cfg); remove it or run autovenv recreate"
             )
         elif name == REDIRECT_NAME and fs.isfile(candidate):
+            from autovenv.errors import BrokenVenv  # here: most projects have no redirect
+
             try:
                 return venvs.follow_redirect(candidate), candidate
             except BrokenVenv as e:

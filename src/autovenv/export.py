@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass, field
+
+    Record = object
 else:
-    from autovenv.records import dataclass, field
+    from autovenv.records import Record, dataclass, field
 
 from autovenv import discover, plan, scope, shells, venvs
 from autovenv.trust import ALLOW, DENY, TrustStore
@@ -39,7 +41,7 @@ def printable(text: str) -> str:
 
 
 @dataclass
-class Messages:
+class Messages(Record):
     """Messages for stderr, each shown once per shell session (keyed)."""
 
     said: set[str]
@@ -54,7 +56,7 @@ class Messages:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Answer(Record):
     decision: plan.Decision
     scope: scope.Scope
 

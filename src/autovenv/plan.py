@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass
+
+    Record = object
 else:
-    from autovenv.records import dataclass
+    from autovenv.records import Record, dataclass
 
 # Exported state: which venv autovenv activated and the PATH entry it added.
 STATE_VENV = "AUTOVENV_VENV"
@@ -27,18 +29,18 @@ OLD_PREFIX = "AUTOVENV_OLD_"
 
 
 @dataclass(frozen=True)
-class Set:
+class Set(Record):
     name: str
     value: str
 
 
 @dataclass(frozen=True)
-class Unset:
+class Unset(Record):
     name: str
 
 
 @dataclass(frozen=True)
-class Rehash:
+class Rehash(Record):
     """Forget the shell's cached command locations (PATH changed)."""
 
 
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Activate:
+class Activate(Record):
     venv: str
     bin_dir: str
     prompt: str
@@ -58,7 +60,7 @@ class Activate:
 
 
 @dataclass(frozen=True)
-class Deactivate:
+class Deactivate(Record):
     """Undo whatever autovenv activated (nothing when it activated nothing)."""
 
 

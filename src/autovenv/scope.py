@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass
+
+    Record = object
 else:
-    from autovenv.records import dataclass
+    from autovenv.records import Record, dataclass
 
 from autovenv import discover
 
@@ -25,7 +27,7 @@ SEP = "\x1f"
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(Record):
     directory: str = ""  # '' = holds nowhere: ask at every change of directory
     probes: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()

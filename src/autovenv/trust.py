@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass
+
+    Record = object
 else:
-    from autovenv.records import dataclass
+    from autovenv.records import Record, dataclass
 
 from autovenv import venvs
 from autovenv.locations import data_dir
@@ -47,7 +49,7 @@ def identity(venv: str) -> str:
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Verdict(Record):
     trusted: bool
     reason: str  # words for the user: why (not) trusted
     denied: bool = False

@@ -13,10 +13,11 @@ from autovenv import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass
-else:
-    from autovenv.records import dataclass
 
-from autovenv.errors import BrokenVenv
+    Record = object
+else:
+    from autovenv.records import Record, dataclass
+
 
 CFG_NAME = "pyvenv.cfg"
 # A redirect file is tiny; anything bigger is not one.
@@ -69,6 +70,8 @@ def follow_redirect(redirect_file: str) -> str:
 
     The target is followed once: a target that is itself a redirect is an error.
     """
+    from autovenv.errors import BrokenVenv  # here, not at the top: redirects are rare
+
     try:
         with open(redirect_file, "rb") as f:
             raw = f.read(MAX_REDIRECT_BYTES + 1)
@@ -90,7 +93,7 @@ def follow_redirect(redirect_file: str) -> str:
 
 
 @dataclass(frozen=True)
-class Health:
+class Health(Record):
     """Why a venv must not be activated even when trusted ('' = fine)."""
 
     problem: str = ""
