@@ -35,7 +35,7 @@ def probe_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("probe-cache")
     env = {"HOME": str(data), "PATH": BASE_PATH, "PYENV_ROOT": str(PYENV), "AUTOVENV_DATA_DIR": str(data)}
     interpreters.Finder(env, None).all()
-    return data / "interpreters.json"
+    return data / interpreters.CACHE_NAME
 
 
 @pytest.fixture(params=["uv", "venv"])
@@ -49,7 +49,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 def env(tmp_path: Path, probe_cache: Path) -> dict[str, str]:
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copy(probe_cache, data / "interpreters.json")
+    shutil.copy(probe_cache, data / probe_cache.name)
     uvbin = tmp_path / "uvbin"
     uvbin.mkdir()
     os.symlink(UV, uvbin / "uv")

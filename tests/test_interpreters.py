@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autovenv import config, interpreters
 from autovenv.errors import NoInterpreter
@@ -144,18 +146,24 @@ def test_pyenv_shim_resolves_to_the_real_interpreter(tmp_path: Path, env: dict[s
 def test_versions_are_cached_by_path_and_mtime(tmp_path: Path, env: dict[str, str]) -> None:
     p312 = pyenv_python("3.12")
     interpreters.Prober(env).info([p312])
-    cache = Path(env["AUTOVENV_DATA_DIR"]) / "interpreters.json"
-    data = json.loads(cache.read_text())
-    assert p312 in data["entries"]
+    cache = Path(env["AUTOVENV_DATA_DIR"]) / interpreters.CACHE_NAME
+    header, *lines = cache.read_text().splitlines(keepends=True)
+    [record] = [line.rstrip("\n").split("\t") for line in lines if line.startswith(p312 + "\t")]
+    assert record[2].startswith("3.12.")
+
+    def rewrite(fields: list[str]) -> None:
+        cache.write_text(header + "\t".join(fields) + "\n")
+
     # Doctor the cached answer: a second Prober must believe it instead of running Python.
-    data["entries"][p312]["info"]["version"] = [3, 12, 99]
-    cache.write_text(json.dumps(data))
+    rewrite([*record[:2], "3.12.99", *record[3:]])
     assert interpreters.Prober(env).info([p312])[p312].version == (3, 12, 99)
     # A different mtime (the interpreter was replaced) makes it ask again.
-    data["entries"][p312]["stat"] = "0:0:0"
-    cache.write_text(json.dumps(data))
+    rewrite([record[0], "0:0:0", "3.12.99", *record[3:]])
     assert interpreters.Prober(env).info([p312])[p312].version[:2] == (3, 12)
     assert interpreters.Prober(env).info([p312])[p312].version != (3, 12, 99)
+    # A cache of another format is ignored, not misread.
+    cache.write_text('{"version": 1, "entries": {}}')
+    assert interpreters.Prober(env).info([p312])[p312].version[:2] == (3, 12)
 
 
 def test_probe_runs_on_every_installed_version(env: dict[str, str]) -> None:
@@ -201,3 +209,32 @@ def test_requires_python_answers_are_remembered_so_packaging_is_not_imported_aga
                            text=True, check=True).stdout.split() for _ in range(2)]
     assert runs[0] == ["True", "True"]
     assert runs[1] == ["True", "False"]
+
+
+# The grammar of version names, as a regular expression; interpreters.py matches it by hand
+# (no `re` on the creation path).
+VERSION_NAME = (r"^(?:(?P<impl>cpython|python|pypy|graalpy)(?:[@-]|(?=[0-9])))?"
+                r"(?P<version>[0-9]+(?:\.[0-9]+){0,2})[a-zA-Z0-9.+-]*$")
+
+
+def _by_regex(text: str) -> tuple[str, tuple[int, ...]] | None:
+    import re
+
+    m = re.match(VERSION_NAME, text.strip(), re.IGNORECASE | re.ASCII)
+    if not m:
+        return None
+    return (m.group("impl") or "").lower(), tuple(int(x) for x in m.group("version").split("."))
+
+
+@pytest.mark.parametrize("text", [
+    "3", "3.12", "3.12.1", "3.12.1.4", "3.13t", "3.12rc1", "3.", "cpython@3.12", "CPython-3.11", "pypy3.10",
+    "python3.13", "graalpy3.10", "pypy", "cpython@x", ">=3.11", "3.11,<3.12", "~=3.10", "system",
+    "/usr/bin/python3", "miniconda3-latest", "3.12 ", " 3.12", "3..12", "",
+])
+def test_version_names(text: str) -> None:
+    assert interpreters._version_name(text) == _by_regex(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.@-+~=<>, cpythongraalpyPYTHONabrc t")), max_size=16))
+def test_version_names_generated(text: str) -> None:
+    assert interpreters._version_name(text) == _by_regex(text)

@@ -8,12 +8,17 @@ settings are ignored; a bad value is reported (file and key) and the default use
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from autovenv import fs, locations
 
-from autovenv import locations
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
+    from dataclasses import dataclass, field
+else:
+    from autovenv.records import dataclass, field
+
 from autovenv.errors import ConfigError
 from autovenv.tomlfile import read_toml
 
@@ -89,15 +94,15 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
     pyproject: str | None = None
 
     user_file = user_config_path(env)
-    if os.path.isfile(user_file):
+    if fs.isfile(user_file):
         try:
             for key, value in _table(read_toml(user_file), user_file, problems, True).items():
                 merged[key], origin[key] = value, user_file
         except ConfigError as e:
             problems.append(f"{e}; its settings are ignored")
 
-    if project and os.path.isfile(os.path.join(project, "pyproject.toml")):
-        pyproject = os.path.join(project, "pyproject.toml")
+    if project and fs.isfile(fs.join(project, "pyproject.toml")):
+        pyproject = fs.join(project, "pyproject.toml")
         try:
             data = read_toml(pyproject)
         except ConfigError as e:

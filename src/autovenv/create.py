@@ -15,21 +15,28 @@ How, in order:
 A failure (read-only directory, disk full, no matching Python) is recorded with a fingerprint
 of what could fix it, so the hook does not retry at every `cd` until something changed or the
 user runs `autovenv create`.
+
+The hook runs this when `cd` enters a new project, and `uv venv` takes ~20 ms: everything else
+here must cost next to nothing. Hence no thread, no subprocess module (the backend is started
+with os.posix_spawn), and no import of typing, dataclasses, re, json, glob or shutil on the way
+of a creation that works.
 """
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import os
-import shutil
-import subprocess
+import stat
 import sys
-import threading
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import IO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import IO
+if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
+    from dataclasses import dataclass
+else:
+    from autovenv.records import dataclass
 
 from autovenv import config, discover, locations, trust, venvs
 from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
@@ -58,42 +65,45 @@ class Result:
 
 
 class Progress:
-    """Lines on stderr, only when it is a terminal; the first one only if creation is slow."""
+    """Lines on stderr, only when it is a terminal; the first one only if creation is slow.
+
+    No timer thread: the line is due PROGRESS_AFTER seconds after start(), and whoever is
+    waiting (for the backend, between steps) calls tick() to say it once it is due."""
 
     def __init__(self, stream: IO[str] | None, env: Mapping[str, str], always: bool = False):
         self.stream = stream if stream is not None and _isatty(stream) else None
         self.color = self.stream is not None and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
         self.always = always  # `autovenv create`: say what is happening at once
-        self._timer: threading.Timer | None = None
-        self._said_start = False
-        self._lock = threading.Lock()
+        self._due = 0.0
+        self._pending = ""
 
     def _write(self, text: str) -> None:
         if self.stream is None:
             return
         if self.color:
             text = f"\033[2m{text}\033[0m"
-        with self._lock:
-            self.stream.write("autovenv: " + text + "\n")
-            self.stream.flush()
+        self.stream.write("autovenv: " + text + "\n")
+        self.stream.flush()
 
     def start(self, text: str) -> None:
-        def say() -> None:
-            self._said_start = True
-            self._write(text + " ...")
-
         if self.stream is None:
             return
         if self.always:
-            say()
+            self._write(text + " ...")
         else:
-            self._timer = threading.Timer(PROGRESS_AFTER, say)
-            self._timer.daemon = True
-            self._timer.start()
+            self._pending, self._due = text + " ...", time.monotonic() + PROGRESS_AFTER
+
+    def wait_limit(self) -> float | None:
+        """Seconds until the start line is due; None when there is nothing to say."""
+        return max(0.0, self._due - time.monotonic()) if self._pending else None
+
+    def tick(self) -> None:
+        if self._pending and time.monotonic() >= self._due:
+            text, self._pending = self._pending, ""
+            self._write(text)
 
     def done(self, text: str) -> None:
-        if self._timer:
-            self._timer.cancel()
+        self._pending = ""
         self._write(text)
 
     def note(self, text: str) -> None:
@@ -110,26 +120,34 @@ def _isatty(stream: IO[str]) -> bool:
 # --- Locking -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def project_lock(project: str, env: Mapping[str, str], progress: Progress | None = None) -> Iterator[None]:
+class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
     """One creator per project at a time, across processes (released by the kernel on death)."""
-    locks = os.path.join(locations.data_dir(env), "locks")
-    os.makedirs(locks, exist_ok=True)
-    path = os.path.join(locks, trust.record_name(os.path.realpath(project)) + ".lock")
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        waited = False
-        while not _try_lock(fd):
-            if not waited and progress:
-                progress.note(f"waiting for another shell that is creating the venv of {project}")
-            waited = True
-            if time.monotonic() > deadline:
-                raise CreateError(f"gave up waiting for another process creating the venv of {project}")
-            time.sleep(0.05)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
+
+    def __init__(self, project: str, env: Mapping[str, str], progress: Progress | None = None):
+        self.project, self.env, self.progress = project, env, progress
+
+    def __enter__(self) -> None:
+        locks = os.path.join(locations.data_dir(self.env), "locks")
+        os.makedirs(locks, exist_ok=True)
+        project = self.project
+        path = os.path.join(locks, trust.record_name(os.path.realpath(project)) + ".lock")
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            waited = False
+            while not _try_lock(self.fd):
+                if not waited and self.progress:
+                    self.progress.note(f"waiting for another shell that is creating the venv of {project}")
+                waited = True
+                if time.monotonic() > deadline:
+                    raise CreateError(f"gave up waiting for another process creating the venv of {project}")
+                time.sleep(0.05)
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)  # closing releases the lock
 
 
 def _try_lock(fd: int) -> bool:
@@ -150,21 +168,33 @@ def _try_lock(fd: int) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _no_interrupts() -> Iterator[None]:
-    """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
-    import signal
-
-    block = getattr(signal, "pthread_sigmask", None)
-    if block is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    signals = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-    old = block(signal.SIG_BLOCK, signals)
+def _signals():  # type: ignore[no-untyped-def]
+    """The signal functions: the interpreter's own _signal module, already loaded at start-up
+    (`signal` wraps it in enums, and importing enum costs more than creating a venv)."""
     try:
-        yield
-    finally:
-        block(signal.SIG_SETMASK, old)
+        import _signal
+
+        return _signal
+    except ImportError:  # pragma: no cover - another implementation
+        import signal
+
+        return signal
+
+
+class _no_interrupts:  # noqa: N801 - used as a function
+    """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
+
+    def __enter__(self) -> None:
+        signal = _signals()
+        self.old = None
+        if hasattr(signal, "pthread_sigmask"):
+            held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+            self.old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.old is not None:
+            signal = _signals()
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
 
 
 # --- Backends ------------------------------------------------------------------------------
@@ -184,19 +214,75 @@ def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
     return None
 
 
-def _run(argv: list[str], env: Mapping[str, str], what: str) -> None:
+def _run(argv: list[str], env: Mapping[str, str], what: str, progress: Progress | None = None) -> None:
+    """Run a backend, isolated from the project; CreateError with its last line on failure."""
     from autovenv.interpreters import clean_env
 
     cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
     os.makedirs(cwd, exist_ok=True)
-    proc = subprocess.run(
-        argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, errors="replace", check=False,
-    )
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()
-        tail = detail[-1] if detail else f"exit status {proc.returncode}"
+    if hasattr(os, "posix_spawn"):
+        code, output = _spawn(argv, cwd, clean_env(env), progress)
+    else:  # pragma: no cover - Windows
+        import subprocess
+
+        proc = subprocess.run(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+        code, output = proc.returncode, proc.stdout
+    if code != 0:
+        detail = output.decode("utf-8", "replace").strip().splitlines()
+        tail = detail[-1] if detail else f"exit status {code}"
         raise CreateError(f"{what} failed: {_explain(tail)}")
+
+
+def _spawn(argv: list[str], cwd: str, env: dict[str, str], progress: Progress | None) -> tuple[int, bytes]:
+    """Exit code and output (stdout and stderr together, the last 64 KiB) of argv run in cwd.
+
+    os.posix_spawn (vfork + exec) instead of subprocess, whose imports (selectors, threading,
+    signal and enum) cost half of `uv venv`. posix_spawn has no working-directory option, so
+    this process steps into cwd for the moment of the spawn.
+    """
+    signal = _signals()
+    read_fd, write_fd = os.pipe()  # both close-on-exec; the child gets dup2'd copies
+    try:
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
+        try:
+            here = os.open(".", os.O_RDONLY)
+        except OSError:  # an unreadable directory: later steps use absolute paths only
+            here = -1
+        try:
+            os.chdir(cwd)
+            # Python ignores SIGPIPE; the backend gets the default back, as subprocess does.
+            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions,
+                                 setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+        finally:
+            if here >= 0:
+                os.fchdir(here)
+                os.close(here)
+    finally:
+        os.close(write_fd)
+    output = b""
+    try:
+        while True:
+            limit = progress.wait_limit() if progress else None
+            if limit is not None:
+                import select
+
+                if not select.select([read_fd], [], [], limit)[0]:
+                    progress.tick()  # type: ignore[union-attr]
+                    continue
+            data = os.read(read_fd, 65536)
+            if not data:
+                break
+            output = (output + data)[-65536:]
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C: the backend goes too, before the caller cleans up
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    finally:
+        os.close(read_fd)
+    return os.waitstatus_to_exitcode(status), output
 
 
 def _explain(text: str) -> str:
@@ -223,14 +309,14 @@ def _os_error(e: OSError, where: str) -> CreateError:
 
 def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
     """The wheel's files, unpacked once under the data dir (keyed by the wheel's identity)."""
-    import hashlib
-    import zipfile
-
     st = os.stat(wheel)
-    digest = hashlib.sha256(f"{wheel}:{st.st_size}:{st.st_mtime_ns}".encode()).hexdigest()[:16]
-    dest = os.path.join(locations.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{digest}")
+    key = f"{st.st_size}-{st.st_mtime_ns}"
+    dest = os.path.join(locations.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{key}")
     if os.path.isdir(dest):
         return dest
+    import shutil
+    import zipfile
+
     tmp = f"{dest}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     with zipfile.ZipFile(wheel) as archive:
@@ -260,6 +346,8 @@ def _link_tree(source: str, target: str) -> None:
                     continue
                 except OSError:
                     link = False  # another filesystem, or no hard links: copy from now on
+            import shutil
+
             shutil.copyfile(src, dst)
 
 
@@ -276,7 +364,9 @@ def install_pip(
     tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]
 ) -> str:
     """pip into the venv being built at tmp_venv; its version. Scripts name final_venv."""
-    site = sorted(glob.glob(os.path.join(tmp_venv, "lib", "*", "site-packages")))
+    lib = os.path.join(tmp_venv, "lib")
+    site = [p for p in (os.path.join(lib, n, "site-packages") for n in sorted(_listdir(lib)))
+            if os.path.isdir(p)]
     if not site:
         raise CreateError(f"the new venv has no site-packages directory ({tmp_venv}/lib/*/site-packages)")
     unpacked = _unpacked_wheel(wheel, env)
@@ -323,12 +413,16 @@ def _relocate(tmp_venv: str, final_venv: str) -> None:
     bin_dir = venvs.bin_dir(tmp_venv)
     paths += [os.path.join(bin_dir, n) for n in os.listdir(bin_dir)]
     for path in paths:
-        if os.path.islink(path) or not os.path.isfile(path) or os.path.getsize(path) > (1 << 20):
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_size > (1 << 20):
             continue
         with open(path, "rb") as f:
             data = f.read()
         if old in data:
-            mode = os.stat(path).st_mode
+            mode = st.st_mode
             tmp = path + ".autovenv"
             with open(tmp, "wb") as f:
                 f.write(data.replace(old, new))
@@ -339,9 +433,19 @@ def _relocate(tmp_venv: str, final_venv: str) -> None:
 def remove_leftovers(venv: str) -> None:
     """Temporary and old directories left by a creation that was killed (caller holds the lock)."""
     parent, name = os.path.split(venv)
-    for path in glob.glob(os.path.join(glob.escape(parent), glob.escape(name) + ".autovenv-*")):
-        if os.path.isdir(path) and not os.path.islink(path):
+    for entry in _listdir(parent):
+        path = os.path.join(parent, entry)
+        if entry.startswith(name + ".autovenv-") and os.path.isdir(path) and not os.path.islink(path):
+            import shutil
+
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
 
 
 def build(
@@ -375,11 +479,11 @@ def build(
             raise _os_error(e, parent) from None
         prompt = os.path.basename(project.rstrip(os.sep)) or project
         if uv:
-            _run([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config",
-                  "--no-project", "--offline", "--no-python-downloads", "--quiet", tmp], env, "uv venv")
+            _run([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config", "--no-project",
+                  "--offline", "--no-python-downloads", "--quiet", tmp], env, "uv venv", progress)
         else:
             _run([interp.path, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, tmp],
-                 env, f"{interp.path} -m venv")
+                 env, f"{interp.path} -m venv", progress)
         pip_version = ""
         if cfg.pip:
             if interp.pip_wheel and sys.platform != "win32":
@@ -392,6 +496,7 @@ def build(
                     f"pip was not installed: Python {interp.path} has no bundled pip wheel "
                     "(Debian/Ubuntu: apt install python3-venv); set pip = false to silence this"
                 )
+            progress.tick()
         gitignore = os.path.join(tmp, ".gitignore")
         if not os.path.exists(gitignore):
             with open(gitignore, "w", encoding="utf-8") as f:
@@ -406,11 +511,16 @@ def build(
             os.rename(tmp, venv)
             if not denied:  # `deny` holds even across re-creation
                 store.record_created(venv)
-        shutil.rmtree(old, ignore_errors=True)
+        if os.path.lexists(old):
+            import shutil
+
+            shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         raise _os_error(e, parent) from None
     finally:
         if os.path.isdir(tmp):
+            import shutil
+
             shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.monotonic() - started
     return Result(venv, str(interp), backend, pip_version, seconds, tuple(notes))
@@ -441,12 +551,16 @@ def _failure_path(project: str, env: Mapping[str, str]) -> str:
 
 def recorded_failure(project: str, env: Mapping[str, str]) -> str:
     """The message of the last failed creation, if nothing changed since ('' otherwise)."""
+    try:
+        with open(_failure_path(project, env), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return ""  # the usual case: imports nothing
     import json
 
     try:
-        with open(_failure_path(project, env), encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError):
+        data = json.loads(text)
+    except ValueError:
         return ""
     if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(project, env):
         return ""
@@ -468,8 +582,10 @@ def _record_failure(project: str, env: Mapping[str, str], message: str) -> None:
 
 
 def _clear_failure(project: str, env: Mapping[str, str]) -> None:
-    with contextlib.suppress(OSError):
+    try:
         os.remove(_failure_path(project, env))
+    except OSError:
+        pass
 
 
 # --- Entry points --------------------------------------------------------------------------
@@ -505,7 +621,7 @@ def make(
 def _deps_hint(project: str) -> list[str]:
     if os.path.isfile(os.path.join(project, "uv.lock")):
         how = "uv sync"
-    elif glob.glob(os.path.join(glob.escape(project), "requirements*.txt")):
+    elif any(n.startswith("requirements") and n.endswith(".txt") for n in _listdir(project)):
         how = "pip install -r requirements.txt"
     elif any(os.path.isfile(os.path.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
         how = "pip install -e ."

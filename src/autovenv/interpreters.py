@@ -5,24 +5,34 @@ Where: `python3`/`python3.X` on PATH (pyenv shims resolved to the real interpret
 project or inside any venv: a project could ship a `bin/python3` of its own.
 Versions are learnt by running the interpreter once (isolated, outside the project), and cached
 by (path, mtime, size) in autovenv's data dir, so the next creation runs nothing it knows.
+Creating a venv with uv takes ~20 ms, so this module imports neither re nor json (each ~5 ms
+with what they pull in): names are matched by hand and the caches are tab-separated lines.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import subprocess
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
+    from dataclasses import dataclass
+else:
+    from autovenv.records import dataclass
 
 from autovenv import locations
 from autovenv.errors import NoInterpreter
 
 IS_WINDOWS = sys.platform == "win32"
-NAME_RE = re.compile(r"^python3(\.\d+)?(\.exe)?$" if IS_WINDOWS else r"^python3(\.\d+)?$")
-CACHE_VERSION = 1
+CACHE_NAME = "interpreters.tsv"
+CACHE_HEADER = ("# autovenv interpreter cache 2: path, stat, version, release, implementation, "
+                "venv module, pip wheel\n")
+SPECIFIERS_NAME = "specifiers.tsv"
+SPECIFIERS_HEADER = "# autovenv requires-python answers 1: specifier, version ('' = is it valid), answer\n"
+IMPLEMENTATIONS = ("cpython", "python", "pypy", "graalpy")
+SUFFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-")
 
 # Runs in the candidate interpreter (3.6+, hence no walrus). It reports what creating a venv
 # needs: version, whether it is itself a venv, the venv module, and its bundled pip wheel
@@ -128,7 +138,7 @@ def _executables_in(directory: str) -> list[str]:
     except OSError:
         return []
     # python3 first, then python3.X newest first: the order "first python3 on PATH" means.
-    hits = [n for n in names if NAME_RE.match(n)]
+    hits = [n for n in names if _is_python3_name(n)]
     hits.sort(key=lambda n: (n not in ("python3", "python3.exe"), _minor(n)))
     found = []
     for name in hits:
@@ -138,9 +148,19 @@ def _executables_in(directory: str) -> list[str]:
     return found
 
 
+def _is_python3_name(name: str) -> bool:
+    """python3 or python3.X (with .exe on Windows)."""
+    if IS_WINDOWS:
+        if not name.lower().endswith(".exe"):
+            return False
+        name = name[:-4]
+    minor = name[len("python3."):]
+    return name == "python3" or (name.startswith("python3.") and minor.isascii() and minor.isdigit())
+
+
 def _minor(name: str) -> int:
-    m = re.search(r"\.(\d+)", name)
-    return -int(m.group(1)) if m else 0
+    digits = name[len("python3."):].split(".")[0] if name.startswith("python3.") else ""
+    return -int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
 def _pyenv_version_name(env: Mapping[str, str], start: str | None) -> str:
@@ -196,7 +216,11 @@ def path_candidates(
     env: Mapping[str, str], project: str | None, start: str | None = None
 ) -> list[str]:
     """Interpreters on PATH in PATH order (shims resolved), none in the project or a venv."""
-    found: list[str] = []
+    return list(_iter_path_candidates(env, project, start))
+
+
+def _iter_path_candidates(env: Mapping[str, str], project: str | None, start: str | None) -> Iterator[str]:
+    """path_candidates, found one at a time (the default choice needs only the first)."""
     for directory in env.get("PATH", "").split(os.pathsep):
         if not directory or not os.path.isabs(directory) or _inside(directory, project):
             continue
@@ -208,8 +232,7 @@ def path_candidates(
                 path = resolved
             if _in_venv(path) or _inside(path, project):
                 continue
-            found.append(path)
-    return found
+            yield path
 
 
 def other_candidates(env: Mapping[str, str]) -> list[str]:
@@ -229,6 +252,9 @@ def other_candidates(env: Mapping[str, str]) -> list[str]:
 
 
 def _py_launcher_paths() -> list[str]:  # pragma: no cover - Windows only
+    import re
+    import subprocess
+
     try:
         out = subprocess.run(
             ["py", "--list-paths"], capture_output=True, text=True, timeout=10, check=False
@@ -239,7 +265,7 @@ def _py_launcher_paths() -> list[str]:  # pragma: no cover - Windows only
 
 
 def _cache_path(env: Mapping[str, str]) -> str:
-    return os.path.join(locations.data_dir(env), "interpreters.json")
+    return os.path.join(locations.data_dir(env), CACHE_NAME)
 
 
 def _stat_key(path: str) -> str | None:
@@ -250,21 +276,66 @@ def _stat_key(path: str) -> str | None:
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
 
 
+def _read_lines(path: str, header: str) -> list[list[str]]:
+    """The tab-separated records of one of autovenv's cache files ([] when absent or of
+    another format)."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+    except OSError:
+        return []
+    if not text.startswith(header):
+        return []
+    return [line.split("\t") for line in text[len(header):].split("\n") if line]
+
+
+def _write_lines(path: str, header: str, records: Iterable[Iterable[str]]) -> None:
+    """Replace a cache file at once (a reader sees the old one or the new one). A cache we
+    cannot write only costs time; a field holding a tab or newline is not remembered."""
+    lines = [header]
+    for fields in records:
+        fields = list(fields)
+        if not any("\t" in f or "\n" in f for f in fields):
+            lines.append("\t".join(fields) + "\n")
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write("".join(lines))
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _info_fields(info: dict | None) -> list[str]:  # type: ignore[type-arg]
+    """What the probe said, as cache fields ('-' alone: the interpreter did not answer)."""
+    if not info:
+        return ["-"]
+    return [".".join(str(x) for x in info["version"]), str(info.get("release", "final")),
+            str(info.get("implementation", "cpython")), "1" if info.get("venv_module", True) else "0",
+            str(info.get("pip_wheel", ""))]
+
+
+def _fields_info(fields: list[str]) -> dict | None:  # type: ignore[type-arg]
+    if len(fields) != 5:
+        return None
+    version, release, implementation, venv_module, pip_wheel = fields
+    return {"version": version.split("."), "release": release, "implementation": implementation,
+            "venv_module": venv_module == "1", "pip_wheel": pip_wheel}
+
+
 class Prober:
     """Versions of interpreters, from the cache or by running each one once."""
 
     def __init__(self, env: Mapping[str, str]):
         self.env = env
         self.path = _cache_path(env)
-        self.cache: dict[str, dict] = {}
+        # real path -> {"stat": key, "info": what the probe printed, or None}
+        self.cache: dict[str, dict] = {}  # type: ignore[type-arg]
         self.dirty = False
-        try:
-            with open(self.path, encoding="utf-8") as f:
-                data = json.load(f)
-            if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
-                self.cache = data["entries"]
-        except (OSError, ValueError, AttributeError):
-            pass
+        for fields in _read_lines(self.path, CACHE_HEADER):
+            if len(fields) >= 3:
+                self.cache[fields[0]] = {"stat": fields[1], "info": _fields_info(fields[2:])}
 
     def info(self, paths: Iterable[str]) -> dict[str, Interpreter | None]:
         """Interpreter (or None when it does not run, or is a venv) for each path."""
@@ -286,13 +357,16 @@ class Prober:
             out[path] = _interpreter(path, entry["info"]) if entry and entry.get("info") else None
         return out
 
-    def _cached(self, path: str) -> dict | None:
+    def _cached(self, path: str) -> dict | None:  # type: ignore[type-arg]
         entry = self.cache.get(path)
         if entry and entry.get("stat") == _stat_key(path):
             return entry
         return None
 
-    def _run(self, path: str) -> dict | None:
+    def _run(self, path: str) -> dict | None:  # type: ignore[type-arg]
+        import json
+        import subprocess
+
         cwd = locations.data_dir(self.env)
         os.makedirs(cwd, exist_ok=True)
         try:
@@ -305,22 +379,20 @@ class Prober:
             return None
         if not isinstance(data, dict) or data.get("is_venv"):
             return None
+        try:
+            _info_fields(data)
+        except (KeyError, TypeError):
+            return None
         return data
 
     def _save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump({"version": CACHE_VERSION, "entries": self.cache}, f)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache we cannot write only costs time
+        if self.dirty:
+            _write_lines(self.path, CACHE_HEADER, (
+                [path, entry["stat"], *_info_fields(entry["info"])] for path, entry in self.cache.items()
+            ))
 
 
-def _interpreter(path: str, info: dict) -> Interpreter | None:
+def _interpreter(path: str, info: dict) -> Interpreter | None:  # type: ignore[type-arg]
     try:
         return Interpreter(
             path=path,
@@ -343,24 +415,50 @@ def clean_env(env: Mapping[str, str]) -> dict[str, str]:
 
 # --- Choosing ------------------------------------------------------------------------------
 
-VERSION_RE = re.compile(
-    r"^(?:(?P<impl>cpython|python|pypy|graalpy)(?:[@-]|(?=\d)))?(?P<version>\d+(?:\.\d+){0,2})"
-    r"(?P<suffix>[a-z0-9.+-]*)$",
-    re.I,
-)
+def _version_name(spec: str) -> tuple[str, tuple[int, ...]] | None:
+    """(implementation or '', version) for a version name: 3.12, 3.12.1, cpython@3.12,
+    pypy3.10, python3.13, 3.13t; None for anything else (a specifier, a path, a pyenv name)."""
+    text = spec.strip()
+    lower = text.lower()
+    implementation = ""
+    for name in IMPLEMENTATIONS:
+        if lower.startswith(name):
+            rest = text[len(name):]
+            if rest[:1] in ("@", "-"):
+                rest = rest[1:]
+            elif not rest[:1].isdecimal():
+                return None
+            implementation, text = name, rest
+            break
+    parts: list[int] = []
+    pos = 0
+    while len(parts) < 3:
+        end = pos
+        while end < len(text) and text[end].isdecimal():
+            end += 1
+        if end == pos:
+            break
+        parts.append(int(text[pos:end]))
+        pos = end
+        if len(parts) < 3 and text[pos:pos + 1] == "." and text[pos + 1:pos + 2].isdecimal():
+            pos += 1
+        else:
+            break
+    if not parts or any(c not in SUFFIX_CHARS for c in text[pos:]):
+        return None
+    return implementation, tuple(parts)
 
 
 def _matches_name(spec: str, interp: Interpreter) -> bool | None:
     """Does `3.12`, `3.12.1`, `cpython@3.12`, `pypy3.10` name this interpreter? None: not such a name."""
-    m = VERSION_RE.match(spec.strip())
-    if not m:
+    name = _version_name(spec)
+    if name is None:
         return None
-    impl = (m.group("impl") or "").lower()
+    impl, wanted = name
     if impl and impl not in ("python", interp.implementation):
         return False
     if impl == "" and interp.implementation != "cpython":
         return False
-    wanted = tuple(int(x) for x in m.group("version").split("."))
     return interp.version[: len(wanted)] == wanted
 
 
@@ -394,49 +492,37 @@ def _packaging_specifier(text: str):  # type: ignore[no-untyped-def]
 
 
 class _SpecifierMemo:
-    """specifiers.json in the data dir: {specifier: {"valid": bool, "versions": {v: bool}}}."""
+    """specifiers.tsv in the data dir: (specifier, version) -> answer; version '' stands for
+    "is the specifier valid"."""
 
     def __init__(self, env: Mapping[str, str]):
-        self.path = os.path.join(locations.data_dir(env), "specifiers.json")
-        try:
-            with open(self.path, encoding="utf-8") as f:
-                data = json.load(f)
-            self.data = data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            self.data = {}
-
-    def _entry(self, text: str) -> dict:  # type: ignore[type-arg]
-        entry = self.data.get(text)
-        if not isinstance(entry, dict):
-            entry = self.data[text] = {}
-        return entry
+        self.path = os.path.join(locations.data_dir(env), SPECIFIERS_NAME)
+        self.data: dict[tuple[str, str], bool] = {}
+        for fields in _read_lines(self.path, SPECIFIERS_HEADER):
+            if len(fields) == 3 and fields[2] in ("0", "1"):
+                self.data[fields[0], fields[1]] = fields[2] == "1"
+        self._specs: dict[str, object] = {}  # packaging's, once one was needed
 
     def valid(self, text: str) -> bool | None:
-        value = self._entry(text).get("valid")
-        return value if isinstance(value, bool) else None
+        return self.data.get((text, ""))
 
     def remember_valid(self, text: str, valid: bool) -> None:
-        self._entry(text)["valid"] = valid
+        self.data[text, ""] = valid
         self._save()
 
     def contains(self, text: str, version: str) -> bool:
-        versions = self._entry(text).setdefault("versions", {})
-        if not isinstance(versions.get(version), bool):
-            spec = _packaging_specifier(text)
-            versions[version] = bool(spec is not None and spec.contains(version, prereleases=True))
+        if (text, version) not in self.data:
+            if text not in self._specs:
+                self._specs[text] = _packaging_specifier(text)
+            spec = self._specs[text]
+            self.data[text, version] = bool(spec is not None and spec.contains(version, prereleases=True))  # type: ignore[attr-defined]
             self._save()
-        return bool(versions[version])
+        return self.data[text, version]
 
     def _save(self) -> None:
         # A cache: the last writer wins, and a failed write only costs the next run time.
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(self.data, f)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        records = ([text, version, "1" if yes else "0"] for (text, version), yes in self.data.items())
+        _write_lines(self.path, SPECIFIERS_HEADER, records)
 
 
 class _MemoSpec:
@@ -470,6 +556,9 @@ class Finder:
 
     def on_path(self) -> list[str]:
         return path_candidates(self.env, self.project)
+
+    def iter_on_path(self) -> Iterator[str]:
+        return _iter_path_candidates(self.env, self.project, None)
 
     def all(self) -> list[Interpreter]:
         if self._all is None:
@@ -509,7 +598,7 @@ def _by_text(text: str, finder: Finder) -> Interpreter | None:
     if text == "system":
         return _default(finder)
     named = [i for i in finder.all() if _matches_name(text, i)]
-    if VERSION_RE.match(text):
+    if _version_name(text) is not None:
         return _newest(named) or _from_pyenv_name(text, finder)
     spec = _specifier(text, finder.env)
     if spec is not None:
@@ -519,7 +608,7 @@ def _by_text(text: str, finder: Finder) -> Interpreter | None:
 
 def _default(finder: Finder) -> Interpreter | None:
     """The first python3 on PATH that is not in a venv; else the newest found anywhere."""
-    for path in finder.on_path():
+    for path in finder.iter_on_path():
         if os.path.basename(path).split(".exe")[0] in ("python3", "python"):
             interp = finder.prober.info([path]).get(os.path.realpath(path))
             if interp:
@@ -583,7 +672,7 @@ def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # 
         if text:
             ok = _matches_name(text, interp)
             return None if ok is None else ("" if ok else f".python-version asks for {text}")
-    if cfg.python and cfg.project_python and VERSION_RE.match(cfg.python):
+    if cfg.python and cfg.project_python and _version_name(cfg.python) is not None:
         return "" if _matches_name(cfg.python, interp) else f"[tool.autovenv] python asks for {cfg.python}"
     if cfg.requires_python:
         spec = _specifier(cfg.requires_python)
