@@ -41,13 +41,11 @@ function _autovenv_in_scope
     set -l dirs
     while test "$dir" != "$_autovenv_scope"
         set -a dirs $dir
-        # dir := its parent ("" above /); a name with a newline does not match: ask the helper.
-        string match -qr -- '^(?<dir>.*)/[^/]*$' $dir; or return 1
-        if test -z "$dir"
-            test "$_autovenv_scope" = /; and break
-            return 1  # walked past / without meeting the scope: $PWD is not below it
-        end
+        # dir := its parent; no match (dir emptied) once dir is a child of /.
+        string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or break
     end
+    # Walked up to / without meeting the scope: $PWD is not below it (unless the scope is /).
+    test "$dir" = "$_autovenv_scope"; or test "$_autovenv_scope" = /; or return 1
     path filter -q -t link -- $dirs; and return 1
     path filter -q -- $dirs/$_autovenv_probes; and return 1
     if set -q _autovenv_globs[1]
@@ -152,6 +150,12 @@ function _autovenv_hook --on-event fish_prompt
     # Fast path: same directory, same variables, nothing pending, no watched path changed.
     if test "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV" = "$_autovenv_key"
         _autovenv_watch_changed; or return
+    else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" -a -z "$_autovenv_stale$_autovenv_prompt_pending"
+        and _autovenv_in_scope; and not _autovenv_watch_changed
+        # Only the directory changed, within the last answer's scope: nothing to do.
+        set -g _autovenv_pwd $PWD
+        set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
+        return
     end
     if test "$PWD" != "$_autovenv_pwd"
         set -g _autovenv_pwd $PWD

@@ -23,7 +23,6 @@ else:
     from autovenv.records import Record, dataclass, field
 
 from autovenv import discover, plan, scope, shells, venvs
-from autovenv.trust import ALLOW, DENY, TrustStore
 
 SAID_SEP = "\x1f"
 
@@ -98,6 +97,9 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder
+    # Imported here: leaving a project (the other boundary cd) never needs the trust store.
+    from autovenv.trust import ALLOW, DENY, TrustStore
+
     store = TrustStore(env)
     records = (store.record_path(ALLOW, finding.venv), store.record_path(DENY, finding.venv))
     where = scope.for_finding(finding, env, records)

@@ -80,3 +80,34 @@ def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
         assert s.environ_sans_cwd() == base
         assert s.prompt() == plain_prompt
     assert canaries(tmp_path) == []
+
+
+def test_hostile_names_between_the_directory_and_the_scope(tmp_path, open_shell, shell_name):
+    """A cd within a project is decided by the snippet alone, walking up from the new directory
+    to the last answer's scope: a venv made in an intermediate directory with a hostile name
+    must be seen (a newline, a glob or a quote in the name must not hide it)."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text("")
+    store = TrustStore({"AUTOVENV_DATA_DIR": str(tmp_path / "autovenv-data")})
+    make_venv(proj / ".venv")
+    store.allow(str(proj / ".venv"))
+    inners = []
+    for name in NAMES:
+        (proj / name / "inner").mkdir(parents=True)
+        inners.append(proj / name / "inner")
+    env = {f"AV_IN_{i}": str(p) for i, p in enumerate(inners)}
+    env["AV_PROJ"] = str(proj)
+    s = open_shell(shell_name, env=env)
+
+    def cd(var: str) -> None:
+        s.run(f'cd "${var}"' if shell_name != "fish" else f"cd ${var}")
+
+    for i, inner in enumerate(inners):
+        cd("AV_PROJ")
+        assert s.environ().get("VIRTUAL_ENV") == str(proj / ".venv")
+        make_venv(inner.parent / ".venv")  # appears while the shell holds the answer for proj
+        store.allow(str(inner.parent / ".venv"))
+        cd(f"AV_IN_{i}")
+        assert s.environ().get("VIRTUAL_ENV") == str(inner.parent / ".venv"), (inner.parent.name, s.transcript[-2000:])
+    assert canaries(tmp_path) == []
