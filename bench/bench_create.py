@@ -1,11 +1,13 @@
 """How long `cd` into a new project takes until the venv is active, beside the raw backends.
 
-    .dev/venv/bin/python bench/bench_create.py [--rounds 7] [--python /abs/python3.X]
+    .dev/venv/bin/python bench/bench_create.py [--rounds 15] [--python /abs/python3.X]
 
 Every figure comes from the same run, on the same interpreter. "autovenv" is one run of the
 per-cd helper exactly as the shell hook starts it (`python -I -S helper.py export bash`) in a
-project without a venv: choose the Python, create, trust, print the activation. One warm-up
-round first (autovenv's interpreter and pip-wheel caches are filled once per machine).
+project without a venv: choose the Python, create, trust, print the activation. The raw
+backends run with the same environment (HOME, hence uv's cache; PATH). One warm-up round
+first (autovenv's interpreter and pip-wheel caches are filled once per machine), then the
+cases take turns, round after round, so a noisy moment of the machine hits all of them.
 Offline: nothing here downloads anything.
 """
 
@@ -35,7 +37,7 @@ def default_python() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=15)
     ap.add_argument("--pip-rounds", type=int, default=3, help="rounds of the slow `python -m venv`")
     ap.add_argument("--python", default=default_python())
     args = ap.parse_args()
@@ -66,6 +68,13 @@ def main() -> int:
         return {"HOME": str(work / "home"), "PATH": path, "AUTOVENV_DATA_DIR": str(work / "data"),
                 "AUTOVENV_CONFIG": str(config), "LANG": "C.UTF-8"}
 
+    raw_env = {k: v for k, v in env_for("uv", False).items() if not k.startswith("AUTOVENV_")}
+
+    def raw(argv: list[str]) -> Callable[[], None]:
+        def run() -> None:
+            subprocess.run([*argv, str(fresh() / ".venv")], cwd=work, env=raw_env, **quiet)
+        return run
+
     def autovenv(backend: str, pip: bool) -> Callable[[], None]:
         env = env_for(backend, pip)
 
@@ -80,35 +89,31 @@ def main() -> int:
         "bare `python -I -S -c pass` (helper's)": (
             lambda: subprocess.run([sys.executable, "-I", "-S", "-c", "pass"], **quiet), args.rounds),
         "raw `uv venv`": (
-            lambda: subprocess.run([uv, "venv", "-q", "--no-config", "--offline", "--python", python,
-                                    str(fresh() / ".venv")], cwd=work, **quiet), args.rounds),
+            raw([uv, "venv", "-q", "--no-config", "--offline", "--python", python]), args.rounds),
         "raw `python -m venv --without-pip`": (
-            lambda: subprocess.run([python, "-I", "-m", "venv", "--without-pip", str(fresh() / ".venv")],
-                                   cwd=work, **quiet), args.rounds),
-        "raw `python -m venv` (with pip)": (
-            lambda: subprocess.run([python, "-I", "-m", "venv", str(fresh() / ".venv")], cwd=work, **quiet),
-            args.pip_rounds),
+            raw([python, "-I", "-m", "venv", "--without-pip"]), args.rounds),
+        "raw `python -m venv` (with pip)": (raw([python, "-I", "-m", "venv"]), args.pip_rounds),
         "autovenv, uv backend, pip": (autovenv("uv", True), args.rounds),
         "autovenv, uv backend, pip = false": (autovenv("uv", False), args.rounds),
         "autovenv, venv backend, pip": (autovenv("venv", True), args.rounds),
         "autovenv, venv backend, pip = false": (autovenv("venv", False), args.rounds),
     }
-    results: dict[str, float] = {}
+    times: dict[str, list[float]] = {name: [] for name in cases}
     try:
         for fn, _ in cases.values():  # warm-up: page cache, autovenv's caches
             if fn is not cases["raw `python -m venv` (with pip)"][0]:
                 fn()
-        for name, (fn, rounds) in cases.items():
-            times = []
-            for _ in range(rounds):
-                start = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - start)
-            results[name] = statistics.median(times)
+        for turn in range(max(rounds for _, rounds in cases.values())):
+            for name, (fn, rounds) in cases.items():
+                if turn < rounds:
+                    start = time.perf_counter()
+                    fn()
+                    times[name].append(time.perf_counter() - start)
+        results = {name: statistics.median(values) for name, values in times.items()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"Python {python}; helper on {sys.executable}; medians of {args.rounds} rounds "
+    print(f"Python {python}; helper on {sys.executable}; medians of {args.rounds} interleaved rounds "
           f"({args.pip_rounds} for venv with pip)\n")
     for name, seconds in results.items():
         print(f"  {name:42} {seconds * 1000:8.1f} ms")

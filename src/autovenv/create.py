@@ -18,14 +18,12 @@ user runs `autovenv create`.
 
 The hook runs this when `cd` enters a new project, and `uv venv` takes ~20 ms: everything else
 here must cost next to nothing. Hence no thread, no subprocess module (the backend is started
-with os.posix_spawn), and no import of typing, dataclasses, re, json, glob or shutil on the way
-of a creation that works.
+with os.posix_spawn), and no import of os, typing, dataclasses, re, json, glob or shutil on the
+way of a creation that works (fs and fsops use the builtin posix module).
 """
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
 import time
 
@@ -38,12 +36,13 @@ if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports t
 else:
     from autovenv.records import dataclass
 
-from autovenv import config, discover, locations, trust, venvs
+from autovenv import config, discover, fs, fsops, locations, trust, venvs
 from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
 
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 PROGRESS_AFTER = 0.3  # "takes longer than a moment"
 TMP_TAG = ".autovenv-tmp-"
+_S_IFMT, _S_IFREG = 0o170000, 0o100000
 OLD_TAG = ".autovenv-old-"
 
 
@@ -127,11 +126,11 @@ class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
         self.project, self.env, self.progress = project, env, progress
 
     def __enter__(self) -> None:
-        locks = os.path.join(locations.data_dir(self.env), "locks")
-        os.makedirs(locks, exist_ok=True)
+        locks = fs.join(locations.data_dir(self.env), "locks")
+        fsops.makedirs(locks)
         project = self.project
-        path = os.path.join(locks, trust.record_name(os.path.realpath(project)) + ".lock")
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        path = fs.join(locks, trust.record_name(fs.realpath(project)) + ".lock")
+        self.fd = fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
         try:
             deadline = time.monotonic() + LOCK_TIMEOUT
             waited = False
@@ -143,11 +142,11 @@ class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
                     raise CreateError(f"gave up waiting for another process creating the venv of {project}")
                 time.sleep(0.05)
         except BaseException:
-            os.close(self.fd)
+            fsops.close(self.fd)
             raise
 
     def __exit__(self, *exc: object) -> None:
-        os.close(self.fd)  # closing releases the lock
+        fsops.close(self.fd)  # closing releases the lock
 
 
 def _try_lock(fd: int) -> bool:
@@ -202,87 +201,116 @@ class _no_interrupts:  # noqa: N801 - used as a function
 
 def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
     """uv on PATH, never one inside the project (a cloned repo could ship its own)."""
-    for directory in env.get("PATH", "").split(os.pathsep):
-        if not directory or not os.path.isabs(directory):
+    for directory in env.get("PATH", "").split(fs.pathsep):
+        if not directory or not fs.isabs(directory):
             continue
-        if project and (directory + os.sep).startswith(project.rstrip(os.sep) + os.sep):
+        if project and (directory + fs.sep).startswith(project.rstrip(fs.sep) + fs.sep):
             continue
         for name in ("uv.exe", "uv") if sys.platform == "win32" else ("uv",):
-            path = os.path.join(directory, name)
-            if os.path.isfile(path) and os.access(path, os.X_OK):
+            path = fs.join(directory, name)
+            if fs.isfile(path) and fsops.access(path, fsops.X_OK):
                 return path
     return None
 
 
 def _run(argv: list[str], env: Mapping[str, str], what: str, progress: Progress | None = None) -> None:
     """Run a backend, isolated from the project; CreateError with its last line on failure."""
-    from autovenv.interpreters import clean_env
-
-    cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
-    os.makedirs(cwd, exist_ok=True)
-    if hasattr(os, "posix_spawn"):
-        code, output = _spawn(argv, cwd, clean_env(env), progress)
-    else:  # pragma: no cover - Windows
-        import subprocess
-
-        proc = subprocess.run(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
-        code, output = proc.returncode, proc.stdout
-    if code != 0:
-        detail = output.decode("utf-8", "replace").strip().splitlines()
-        tail = detail[-1] if detail else f"exit status {code}"
-        raise CreateError(f"{what} failed: {_explain(tail)}")
+    _Backend(argv, env, what).wait(progress)
 
 
-def _spawn(argv: list[str], cwd: str, env: dict[str, str], progress: Progress | None) -> tuple[int, bytes]:
-    """Exit code and output (stdout and stderr together, the last 64 KiB) of argv run in cwd.
+class _Backend:
+    """A backend process, started at once and waited for later, so that autovenv's own
+    remaining work runs beside it (on the second core) rather than after it.
 
-    os.posix_spawn (vfork + exec) instead of subprocess, whose imports (selectors, threading,
-    signal and enum) cost half of `uv venv`. posix_spawn has no working-directory option, so
-    this process steps into cwd for the moment of the spawn.
+    Started with os.posix_spawn (vfork + exec) instead of subprocess, whose imports
+    (selectors, threading, signal and enum) cost half of `uv venv`. posix_spawn has no
+    working-directory option, so this process steps into cwd for the moment of the spawn.
+    Output is stdout and stderr together (the last 64 KiB); stdin is /dev/null.
     """
-    signal = _signals()
-    read_fd, write_fd = os.pipe()  # both close-on-exec; the child gets dup2'd copies
-    try:
-        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                   (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
-        try:
-            here = os.open(".", os.O_RDONLY)
-        except OSError:  # an unreadable directory: later steps use absolute paths only
-            here = -1
-        try:
-            os.chdir(cwd)
-            # Python ignores SIGPIPE; the backend gets the default back, as subprocess does.
-            pid = os.posix_spawn(argv[0], argv, env, file_actions=actions,
-                                 setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
-        finally:
-            if here >= 0:
-                os.fchdir(here)
-                os.close(here)
-    finally:
-        os.close(write_fd)
-    output = b""
-    try:
-        while True:
-            limit = progress.wait_limit() if progress else None
-            if limit is not None:
-                import select
 
-                if not select.select([read_fd], [], [], limit)[0]:
-                    progress.tick()  # type: ignore[union-attr]
-                    continue
-            data = os.read(read_fd, 65536)
-            if not data:
-                break
-            output = (output + data)[-65536:]
-        _, status = os.waitpid(pid, 0)
-    except BaseException:  # Ctrl-C: the backend goes too, before the caller cleans up
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    finally:
-        os.close(read_fd)
-    return os.waitstatus_to_exitcode(status), output
+    def __init__(self, argv: list[str], env: Mapping[str, str], what: str):
+        from autovenv.interpreters import clean_env
+
+        self.what = what
+        cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
+        fsops.makedirs(cwd)
+        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
+            import subprocess
+
+            self.popen = subprocess.Popen(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            return
+        signal = _signals()
+        self.read_fd, write_fd = fsops.pipe()  # both close-on-exec; the child gets dup2'd copies
+        try:
+            actions = [(fsops.POSIX_SPAWN_OPEN, 0, fsops.devnull, fsops.O_RDONLY, 0),
+                       (fsops.POSIX_SPAWN_DUP2, write_fd, 1), (fsops.POSIX_SPAWN_DUP2, write_fd, 2)]
+            try:
+                here = fsops.open(".", fsops.O_RDONLY)
+            except OSError:  # an unreadable directory: later steps use absolute paths only
+                here = -1
+            try:
+                fsops.chdir(cwd)
+                # Python ignores SIGPIPE; the backend gets the default back, as with subprocess.
+                self.pid = fsops.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
+                                             setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+            finally:
+                if here >= 0:
+                    fsops.fchdir(here)
+                    fsops.close(here)
+        except BaseException:
+            fsops.close(self.read_fd)
+            raise
+        finally:
+            fsops.close(write_fd)
+
+    def wait(self, progress: Progress | None = None) -> None:
+        """Until it exits; CreateError with its last line when it failed."""
+        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
+            output, code = self.popen.communicate()[0], self.popen.returncode
+        else:
+            code, output = self._wait(progress)
+        if code != 0:
+            detail = output.decode("utf-8", "replace").strip().splitlines()
+            tail = detail[-1] if detail else f"exit status {code}"
+            raise CreateError(f"{self.what} failed: {_explain(tail)}")
+
+    def _wait(self, progress: Progress | None) -> tuple[int, bytes]:
+        output = b""
+        try:
+            while True:
+                limit = progress.wait_limit() if progress else None
+                if limit is not None:
+                    import select
+
+                    if not select.select([self.read_fd], [], [], limit)[0]:
+                        progress.tick()  # type: ignore[union-attr]
+                        continue
+                data = fsops.read(self.read_fd, 65536)
+                if not data:
+                    break
+                output = (output + data)[-65536:]
+            _, status = fsops.waitpid(self.pid, 0)
+        except BaseException:  # Ctrl-C: the backend goes too, before the caller cleans up
+            self.kill()
+            raise
+        finally:
+            self._close()
+        return fsops.waitstatus_to_exitcode(status), output
+
+    def _close(self) -> None:
+        if self.read_fd >= 0:
+            fsops.close(self.read_fd)
+            self.read_fd = -1
+
+    def kill(self) -> None:
+        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
+            self.popen.kill()
+            self.popen.wait()
+            return
+        fsops.kill(self.pid, _signals().SIGKILL)
+        fsops.waitpid(self.pid, 0)
+        self._close()
 
 
 def _explain(text: str) -> str:
@@ -309,15 +337,15 @@ def _os_error(e: OSError, where: str) -> CreateError:
 
 def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
     """The wheel's files, unpacked once under the data dir (keyed by the wheel's identity)."""
-    st = os.stat(wheel)
+    st = fs.stat(wheel)
     key = f"{st.st_size}-{st.st_mtime_ns}"
-    dest = os.path.join(locations.data_dir(env), "wheels", f"{os.path.basename(wheel)[:-4]}-{key}")
-    if os.path.isdir(dest):
+    dest = fs.join(locations.data_dir(env), "wheels", f"{fs.basename(wheel)[:-4]}-{key}")
+    if fs.isdir(dest):
         return dest
     import shutil
     import zipfile
 
-    tmp = f"{dest}.{os.getpid()}.tmp"
+    tmp = f"{dest}.{fsops.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     with zipfile.ZipFile(wheel) as archive:
         for member in archive.namelist():
@@ -326,23 +354,25 @@ def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
                 raise CreateError(f"the pip wheel {wheel} holds an unsafe path {member!r}")
         archive.extractall(tmp)
     try:
-        os.rename(tmp, dest)
+        fsops.rename(tmp, dest)
     except OSError:  # another process unpacked it first
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
 
 def _link_tree(source: str, target: str) -> None:
+    import os  # pip takes ~40 ms to link in: os is no longer what counts
+
     link = True
     for root, _dirs, files in os.walk(source):
         rel = os.path.relpath(root, source)
-        out = os.path.normpath(os.path.join(target, rel))
-        os.makedirs(out, exist_ok=True)
+        out = fs.normpath(fs.join(target, rel))
+        fsops.makedirs(out)
         for name in files:
-            src, dst = os.path.join(root, name), os.path.join(out, name)
+            src, dst = fs.join(root, name), fs.join(out, name)
             if link:
                 try:
-                    os.link(src, dst)
+                    fsops.link(src, dst)
                     continue
                 except OSError:
                     link = False  # another filesystem, or no hard links: copy from now on
@@ -364,14 +394,14 @@ def install_pip(
     tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]
 ) -> str:
     """pip into the venv being built at tmp_venv; its version. Scripts name final_venv."""
-    lib = os.path.join(tmp_venv, "lib")
-    site = [p for p in (os.path.join(lib, n, "site-packages") for n in sorted(_listdir(lib)))
-            if os.path.isdir(p)]
+    lib = fs.join(tmp_venv, "lib")
+    site = [p for p in (fs.join(lib, n, "site-packages") for n in sorted(_listdir(lib)))
+            if fs.isdir(p)]
     if not site:
         raise CreateError(f"the new venv has no site-packages directory ({tmp_venv}/lib/*/site-packages)")
     unpacked = _unpacked_wheel(wheel, env)
     _link_tree(unpacked, site[0])
-    info = [d for d in os.listdir(unpacked) if d.endswith(".dist-info")][0]
+    info = [d for d in fs.listdir(unpacked) if d.endswith(".dist-info")][0]
     pip_version = info[len("pip-"): -len(".dist-info")]
     script = _shebang(venvs.python_path(final_venv)) + (
         "import re\nimport sys\nfrom pip._internal.cli.main import main\n"
@@ -382,22 +412,24 @@ def install_pip(
     names = ["pip", "pip3", f"pip{version[0]}.{version[1]}"]
     bin_dir = venvs.bin_dir(tmp_venv)
     for name in names:
-        path = os.path.join(bin_dir, name)
+        path = fs.join(bin_dir, name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(script)
-        os.chmod(path, 0o755)
+        fsops.chmod(path, 0o755)
     # RECORD and INSTALLER are rewritten, not appended to: they are hard links to the cache.
-    record = os.path.join(site[0], info, "RECORD")
+    record = fs.join(site[0], info, "RECORD")
     with open(record, encoding="utf-8") as f:
         lines = f.read()
-    os.remove(record)
+    fsops.remove(record)
+    import os
+
     rel_bin = os.path.relpath(bin_dir, site[0])
-    extra = "".join(f"{os.path.join(rel_bin, n)},,\n" for n in names) + f"{info}/INSTALLER,,\n"
+    extra = "".join(f"{fs.join(rel_bin, n)},,\n" for n in names) + f"{info}/INSTALLER,,\n"
     with open(record, "w", encoding="utf-8") as f:
         f.write(lines.rstrip("\n") + "\n" + extra)
-    installer = os.path.join(site[0], info, "INSTALLER")
-    if os.path.exists(installer):
-        os.remove(installer)
+    installer = fs.join(site[0], info, "INSTALLER")
+    if fs.exists(installer):
+        fsops.remove(installer)
     with open(installer, "w", encoding="utf-8") as f:
         f.write("autovenv\n")
     return pip_version
@@ -407,35 +439,41 @@ def install_pip(
 
 
 def _relocate(tmp_venv: str, final_venv: str) -> None:
-    """Point the activate scripts and pyvenv.cfg at the final path (they name the temp one)."""
-    old, new = os.fsencode(tmp_venv), os.fsencode(final_venv)
-    paths = [os.path.join(tmp_venv, venvs.CFG_NAME)]
+    """Point the activate scripts and pyvenv.cfg at the final path (they name the temp one).
+
+    Rewritten in place: nobody else sees the temporary venv, and its files are its own (a
+    file with other links, which a cache may share, is replaced instead)."""
+    old, new = fs.fsencode(tmp_venv), fs.fsencode(final_venv)
     bin_dir = venvs.bin_dir(tmp_venv)
-    paths += [os.path.join(bin_dir, n) for n in os.listdir(bin_dir)]
+    paths = [fs.join(tmp_venv, venvs.CFG_NAME)] + [fs.join(bin_dir, n) for n in fs.listdir(bin_dir)]
     for path in paths:
         try:
-            st = os.lstat(path)
+            st = fs.lstat(path)
         except OSError:
             continue
-        if not stat.S_ISREG(st.st_mode) or st.st_size > (1 << 20):
+        if st.st_mode & _S_IFMT != _S_IFREG or st.st_size > (1 << 20):  # not symlinks to python
             continue
-        with open(path, "rb") as f:
-            data = f.read()
-        if old in data:
-            mode = st.st_mode
-            tmp = path + ".autovenv"
-            with open(tmp, "wb") as f:
-                f.write(data.replace(old, new))
-            os.chmod(tmp, mode & 0o7777)
-            os.replace(tmp, path)
+        data = fsops.read_file(path, st.st_size + 1)
+        if old not in data:
+            continue
+        data = data.replace(old, new)
+        if st.st_nlink == 1:
+            fsops.write_file(path, data)
+        else:
+            fsops.write_file(path + ".autovenv", data)
+            fsops.chmod(path + ".autovenv", st.st_mode & 0o7777)
+            fsops.replace(path + ".autovenv", path)
 
 
-def remove_leftovers(venv: str) -> None:
-    """Temporary and old directories left by a creation that was killed (caller holds the lock)."""
-    parent, name = os.path.split(venv)
+def remove_leftovers(venv: str, keep: str = "") -> None:
+    """Temporary and old directories left by a creation that was killed (caller holds the lock),
+    except `keep`, the one being built now."""
+    parent, name = fs.dirname(venv), fs.basename(venv)
     for entry in _listdir(parent):
-        path = os.path.join(parent, entry)
-        if entry.startswith(name + ".autovenv-") and os.path.isdir(path) and not os.path.islink(path):
+        path = fs.join(parent, entry)
+        if path == keep:
+            continue
+        if entry.startswith(name + ".autovenv-") and fs.isdir(path) and not fs.islink(path):
             import shutil
 
             shutil.rmtree(path, ignore_errors=True)
@@ -443,7 +481,7 @@ def remove_leftovers(venv: str) -> None:
 
 def _listdir(path: str) -> list[str]:
     try:
-        return os.listdir(path)
+        return fs.listdir(path)
     except OSError:
         return []
 
@@ -468,22 +506,32 @@ def build(
         )
     backend = "uv" if uv else "venv"
     progress.start(f"creating {venv} with Python {interp} ({backend})")
-    parent, name = os.path.split(venv)
-    tmp = os.path.join(parent, f"{name}{TMP_TAG}{os.getpid()}")
-    remove_leftovers(venv)
+    parent, name = fs.dirname(venv), fs.basename(venv)
+    tmp = fs.join(parent, f"{name}{TMP_TAG}{fsops.getpid()}")
+    store = trust.TrustStore(env)
     try:
-        try:
-            os.mkdir(tmp, 0o755)
-            os.rmdir(tmp)  # the backends want to make it themselves; this proved we can
-        except OSError as e:
-            raise _os_error(e, parent) from None
-        prompt = os.path.basename(project.rstrip(os.sep)) or project
+        if not fsops.access(parent, fsops.W_OK):
+            try:  # the reason, in the words of the system (read-only file system, ...)
+                fsops.mkdir(tmp, 0o755)
+                fsops.rmdir(tmp)
+            except OSError as e:
+                raise _os_error(e, parent) from None
+        prompt = fs.basename(project.rstrip(fs.sep)) or project
         if uv:
-            _run([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config", "--no-project",
-                  "--offline", "--no-python-downloads", "--quiet", tmp], env, "uv venv", progress)
+            running = _Backend([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config",
+                                "--no-project", "--offline", "--no-python-downloads", "--quiet", tmp],
+                               env, "uv venv")
         else:
-            _run([interp.path, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, tmp],
-                 env, f"{interp.path} -m venv", progress)
+            running = _Backend([interp.path, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, tmp],
+                               env, f"{interp.path} -m venv")
+        try:  # while it works: what does not need the new venv
+            remove_leftovers(venv, keep=tmp)
+            denied = _denied(store, venv)
+            import os  # noqa: F401 - trust records are written with os: loaded now, not after
+        except BaseException:
+            running.kill()
+            raise
+        running.wait(progress)
         pip_version = ""
         if cfg.pip:
             if interp.pip_wheel and sys.platform != "win32":
@@ -497,28 +545,25 @@ def build(
                     "(Debian/Ubuntu: apt install python3-venv); set pip = false to silence this"
                 )
             progress.tick()
-        gitignore = os.path.join(tmp, ".gitignore")
-        if not os.path.exists(gitignore):
-            with open(gitignore, "w", encoding="utf-8") as f:
-                f.write("# created by autovenv automatically\n*\n")
+        gitignore = fs.join(tmp, ".gitignore")
+        if not fs.exists(gitignore):  # uv writes one; the venv module only from 3.13 on
+            fsops.write_file(gitignore, b"# created by autovenv automatically\n*\n")
         _relocate(tmp, venv)
-        store = trust.TrustStore(env)
-        denied = store.verdict(venv).denied
-        old = os.path.join(parent, f"{name}{OLD_TAG}{os.getpid()}")
+        old = fs.join(parent, f"{name}{OLD_TAG}{fsops.getpid()}")
         with _no_interrupts():
-            if replace and os.path.lexists(venv):
-                os.rename(venv, old)
-            os.rename(tmp, venv)
+            if replace and fs.lexists(venv):
+                fsops.rename(venv, old)
+            fsops.rename(tmp, venv)
             if not denied:  # `deny` holds even across re-creation
                 store.record_created(venv)
-        if os.path.lexists(old):
+        if fs.lexists(old):
             import shutil
 
             shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         raise _os_error(e, parent) from None
     finally:
-        if os.path.isdir(tmp):
+        if fs.isdir(tmp):
             import shutil
 
             shutil.rmtree(tmp, ignore_errors=True)
@@ -535,10 +580,10 @@ def _fingerprint(project: str, env: Mapping[str, str]) -> str:
     import hashlib
 
     parts = [env.get("PATH", "")]
-    for path in (project, os.path.join(project, "pyproject.toml"),
-                 os.path.join(project, ".python-version"), config.user_config_path(env)):
+    for path in (project, fs.join(project, "pyproject.toml"),
+                 fs.join(project, ".python-version"), config.user_config_path(env)):
         try:
-            st = os.stat(path)
+            st = fs.stat(path)
             parts.append(f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_mode}")
         except OSError:
             parts.append("-")
@@ -546,7 +591,7 @@ def _fingerprint(project: str, env: Mapping[str, str]) -> str:
 
 
 def _failure_path(project: str, env: Mapping[str, str]) -> str:
-    return os.path.join(locations.data_dir(env), "failed", trust.record_name(os.path.realpath(project)))
+    return fs.join(locations.data_dir(env), "failed", trust.record_name(fs.realpath(project)))
 
 
 def recorded_failure(project: str, env: Mapping[str, str]) -> str:
@@ -572,18 +617,18 @@ def _record_failure(project: str, env: Mapping[str, str], message: str) -> None:
 
     path = _failure_path(project, env)
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
+        fsops.makedirs(fs.dirname(path))
+        tmp = f"{path}.{fsops.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump({"fingerprint": _fingerprint(project, env), "message": message}, f)
-        os.replace(tmp, path)
+        fsops.replace(tmp, path)
     except OSError:
         pass
 
 
 def _clear_failure(project: str, env: Mapping[str, str]) -> None:
     try:
-        os.remove(_failure_path(project, env))
+        fsops.remove(_failure_path(project, env))
     except OSError:
         pass
 
@@ -613,17 +658,18 @@ def make(
     pip = f", pip {result.pip}" if result.pip else ""
     how = f"{result.backend}{pip}"
     progress.done(f"created {venv} with Python {result.python} ({how}) in {result.seconds:.2f}s")
-    for note in _deps_hint(project):
-        progress.note(note)
+    if progress.stream is not None:
+        for note in _deps_hint(project):
+            progress.note(note)
     return result  # result.notes are warnings: the caller shows them (once, in the hook)
 
 
 def _deps_hint(project: str) -> list[str]:
-    if os.path.isfile(os.path.join(project, "uv.lock")):
+    if fs.isfile(fs.join(project, "uv.lock")):
         how = "uv sync"
     elif any(n.startswith("requirements") and n.endswith(".txt") for n in _listdir(project)):
         how = "pip install -r requirements.txt"
-    elif any(os.path.isfile(os.path.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
+    elif any(fs.isfile(fs.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
         how = "pip install -e ."
     else:
         return []
@@ -638,7 +684,7 @@ def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> dis
     cfg = config.load(project, env)
     for problem in cfg.problems:
         messages.once("problem:" + problem, problem)
-    if cfg.create != "auto" or trust.TrustStore(env).verdict(venv).denied:
+    if cfg.create != "auto" or _denied(trust.TrustStore(env), venv):
         return finding
     if _removed_under_this_shell(venv, env):
         # Deleting the venv you are in is not entering a project: making a new one at once
@@ -663,12 +709,17 @@ def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> dis
     return discover.find(finding.start, env)
 
 
+def _denied(store: trust.TrustStore, venv: str) -> bool:
+    """`autovenv deny` was said of this venv (the first thing TrustStore.verdict looks at)."""
+    return fs.lexists(store.record_path(trust.DENY, venv))
+
+
 def _removed_under_this_shell(venv: str, env: Mapping[str, str]) -> bool:
     """Did this shell's last answer see this venv exist? (its scope watched its pyvenv.cfg)"""
     from autovenv import scope
 
     last = env.get("_AUTOVENV_ANSWER", "")
-    return (scope.SEP + "1" + os.path.join(venv, venvs.CFG_NAME)) in (scope.SEP + last)
+    return (scope.SEP + "1" + fs.join(venv, venvs.CFG_NAME)) in (scope.SEP + last)
 
 
 # --- Hints on an existing venv -------------------------------------------------------------

@@ -11,18 +11,17 @@ with what they pull in): names are matched by hand and the caches are tab-separa
 
 from __future__ import annotations
 
-import os
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
     from dataclasses import dataclass
 else:
     from autovenv.records import dataclass
 
-from autovenv import locations
+from autovenv import fs, fsops, locations
 from autovenv.errors import NoInterpreter
 
 IS_WINDOWS = sys.platform == "win32"
@@ -104,37 +103,52 @@ class Request:
         return f"{self.kind} {self.text!r}{where}"
 
 
-def _inside(path: str, directory: str | None) -> bool:
+def _inside(path: str, directory: str | None, real: Callable[[str], str] = fs.realpath) -> bool:
+    """Is path inside directory, as written or once symbolic links are resolved?"""
     if not directory:
         return False
-    directory = directory.rstrip(os.sep) + os.sep
-    return path.startswith(directory) or os.path.realpath(path).startswith(
-        os.path.realpath(directory).rstrip(os.sep) + os.sep
-    )
+    return _inside_as_written(path, directory) or _inside_as_written(real(path), real(directory))
+
+
+def _inside_as_written(path: str, directory: str) -> bool:
+    return path.startswith(directory.rstrip(fs.sep) + fs.sep)
+
+
+class _Realpaths:
+    """fs.realpath, remembered for one choice (each costs an lstat per path component)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        real = self.known.get(path)
+        if real is None:
+            real = self.known[path] = fs.realpath(path)
+        return real
 
 
 def _in_venv(executable: str) -> bool:
     """Is this a venv's interpreter? (bin/ beside a pyvenv.cfg, read without running it)"""
-    return os.path.isfile(os.path.join(os.path.dirname(os.path.dirname(executable)), "pyvenv.cfg"))
+    return fs.isfile(fs.join(fs.dirname(fs.dirname(executable)), "pyvenv.cfg"))
 
 
 def pyenv_root(env: Mapping[str, str]) -> str:
-    home = env.get("HOME") or os.path.expanduser("~")
-    return env.get("PYENV_ROOT") or os.path.join(home, ".pyenv")
+    home = env.get("HOME") or fs.expanduser("~")
+    return env.get("PYENV_ROOT") or fs.join(home, ".pyenv")
 
 
 def uv_python_dir(env: Mapping[str, str]) -> str:
     if env.get("UV_PYTHON_INSTALL_DIR"):
         return env["UV_PYTHON_INSTALL_DIR"]
-    home = env.get("HOME") or os.path.expanduser("~")
+    home = env.get("HOME") or fs.expanduser("~")
     if IS_WINDOWS:
-        return os.path.join(env.get("APPDATA") or home, "uv", "data", "python")
-    return os.path.join(env.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share"), "uv", "python")
+        return fs.join(env.get("APPDATA") or home, "uv", "data", "python")
+    return fs.join(env.get("XDG_DATA_HOME") or fs.join(home, ".local", "share"), "uv", "python")
 
 
 def _executables_in(directory: str) -> list[str]:
     try:
-        names = os.listdir(directory)
+        names = fs.listdir(directory)
     except OSError:
         return []
     # python3 first, then python3.X newest first: the order "first python3 on PATH" means.
@@ -142,8 +156,8 @@ def _executables_in(directory: str) -> list[str]:
     hits.sort(key=lambda n: (n not in ("python3", "python3.exe"), _minor(n)))
     found = []
     for name in hits:
-        path = os.path.join(directory, name)
-        if os.path.isfile(path) and os.access(path, os.X_OK):
+        path = fs.join(directory, name)
+        if fs.isfile(path) and fsops.access(path, fsops.X_OK):
             found.append(path)
     return found
 
@@ -170,14 +184,14 @@ def _pyenv_version_name(env: Mapping[str, str], start: str | None) -> str:
         return env["PYENV_VERSION"].split(":")[0].strip()
     directory = start
     while directory:
-        text = _first_line(os.path.join(directory, ".python-version"))
+        text = _first_line(fs.join(directory, ".python-version"))
         if text:
             return text
-        parent = os.path.dirname(directory)
+        parent = fs.dirname(directory)
         if parent == directory:
             break
         directory = parent
-    return _first_line(os.path.join(pyenv_root(env), "version")) or "system"
+    return _first_line(fs.join(pyenv_root(env), "version")) or "system"
 
 
 def _first_line(path: str) -> str:
@@ -194,7 +208,7 @@ def _first_line(path: str) -> str:
 
 def _is_shim(path: str, env: Mapping[str, str]) -> bool:
     """pyenv's shims are shell scripts that would ask pyenv (slowly) which Python to run."""
-    if os.path.dirname(path) == os.path.join(pyenv_root(env), "shims"):
+    if fs.dirname(path) == fs.join(pyenv_root(env), "shims"):
         return True
     try:
         with open(path, "rb") as f:
@@ -208,8 +222,8 @@ def _resolve_shim(path: str, env: Mapping[str, str], start: str | None) -> str |
     name = _pyenv_version_name(env, start)
     if name == "system":
         return None  # pyenv would run the next python3 on PATH; so does our search
-    candidate = os.path.join(pyenv_root(env), "versions", name, "bin", os.path.basename(path))
-    return candidate if os.path.isfile(candidate) else None
+    candidate = fs.join(pyenv_root(env), "versions", name, "bin", fs.basename(path))
+    return candidate if fs.isfile(candidate) else None
 
 
 def path_candidates(
@@ -219,10 +233,16 @@ def path_candidates(
     return list(_iter_path_candidates(env, project, start))
 
 
-def _iter_path_candidates(env: Mapping[str, str], project: str | None, start: str | None) -> Iterator[str]:
-    """path_candidates, found one at a time (the default choice needs only the first)."""
-    for directory in env.get("PATH", "").split(os.pathsep):
-        if not directory or not os.path.isabs(directory) or _inside(directory, project):
+def _iter_path_candidates(
+    env: Mapping[str, str], project: str | None, start: str | None, real: Callable[[str], str] = fs.realpath,
+) -> Iterator[str]:
+    """path_candidates, found one at a time (the default choice needs only the first).
+
+    A directory is skipped when it lies in the project as written; a candidate, also when its
+    real path does (what would run is what counts; resolving every PATH entry would cost
+    an lstat per component of each)."""
+    for directory in env.get("PATH", "").split(fs.pathsep):
+        if not directory or not fs.isabs(directory) or (project and _inside_as_written(directory, project)):
             continue
         for path in _executables_in(directory):
             if _is_shim(path, env):
@@ -230,7 +250,7 @@ def _iter_path_candidates(env: Mapping[str, str], project: str | None, start: st
                 if not resolved:
                     continue
                 path = resolved
-            if _in_venv(path) or _inside(path, project):
+            if _in_venv(path) or _inside(path, project, real):
                 continue
             yield path
 
@@ -238,13 +258,13 @@ def _iter_path_candidates(env: Mapping[str, str], project: str | None, start: st
 def other_candidates(env: Mapping[str, str]) -> list[str]:
     """pyenv's versions, uv's managed Pythons, and the Windows launcher's list."""
     found: list[str] = []
-    for base in (os.path.join(pyenv_root(env), "versions"), uv_python_dir(env)):
+    for base in (fs.join(pyenv_root(env), "versions"), uv_python_dir(env)):
         try:
-            names = sorted(os.listdir(base))
+            names = sorted(fs.listdir(base))
         except OSError:
             continue
         for name in names:
-            bin_dir = os.path.join(base, name) if IS_WINDOWS else os.path.join(base, name, "bin")
+            bin_dir = fs.join(base, name) if IS_WINDOWS else fs.join(base, name, "bin")
             found += [p for p in _executables_in(bin_dir) if not _in_venv(p)][:1]
     if IS_WINDOWS:
         found += _py_launcher_paths()
@@ -265,12 +285,12 @@ def _py_launcher_paths() -> list[str]:  # pragma: no cover - Windows only
 
 
 def _cache_path(env: Mapping[str, str]) -> str:
-    return os.path.join(locations.data_dir(env), CACHE_NAME)
+    return fs.join(locations.data_dir(env), CACHE_NAME)
 
 
 def _stat_key(path: str) -> str | None:
     try:
-        st = os.stat(path)
+        st = fs.stat(path)
     except OSError:
         return None
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
@@ -298,11 +318,11 @@ def _write_lines(path: str, header: str, records: Iterable[Iterable[str]]) -> No
         if not any("\t" in f or "\n" in f for f in fields):
             lines.append("\t".join(fields) + "\n")
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
+        fsops.makedirs(fs.dirname(path))
+        tmp = f"{path}.{fsops.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write("".join(lines))
-        os.replace(tmp, path)
+        fsops.replace(tmp, path)
     except OSError:
         pass
 
@@ -337,9 +357,11 @@ class Prober:
             if len(fields) >= 3:
                 self.cache[fields[0]] = {"stat": fields[1], "info": _fields_info(fields[2:])}
 
-    def info(self, paths: Iterable[str]) -> dict[str, Interpreter | None]:
-        """Interpreter (or None when it does not run, or is a venv) for each path."""
-        wanted = list(dict.fromkeys(os.path.realpath(p) for p in paths))
+    def info(
+        self, paths: Iterable[str], real: Callable[[str], str] = fs.realpath
+    ) -> dict[str, Interpreter | None]:
+        """Interpreter (or None when it does not run, or is a venv) for each real path."""
+        wanted = list(dict.fromkeys(real(p) for p in paths))
         todo = [p for p in wanted if self._cached(p) is None]
         if todo:
             from concurrent.futures import ThreadPoolExecutor
@@ -368,7 +390,7 @@ class Prober:
         import subprocess
 
         cwd = locations.data_dir(self.env)
-        os.makedirs(cwd, exist_ok=True)
+        fsops.makedirs(cwd)
         try:
             proc = subprocess.run(
                 [path, "-I", "-S", "-c", PROBE], capture_output=True, text=True, timeout=20,
@@ -496,7 +518,7 @@ class _SpecifierMemo:
     "is the specifier valid"."""
 
     def __init__(self, env: Mapping[str, str]):
-        self.path = os.path.join(locations.data_dir(env), SPECIFIERS_NAME)
+        self.path = fs.join(locations.data_dir(env), SPECIFIERS_NAME)
         self.data: dict[tuple[str, str], bool] = {}
         for fields in _read_lines(self.path, SPECIFIERS_HEADER):
             if len(fields) == 3 and fields[2] in ("0", "1"):
@@ -552,48 +574,52 @@ class Finder:
         self.env = env
         self.project = project
         self.prober = Prober(env)
+        self.real = _Realpaths()
         self._all: list[Interpreter] | None = None
 
     def on_path(self) -> list[str]:
-        return path_candidates(self.env, self.project)
+        return list(self.iter_on_path())
 
     def iter_on_path(self) -> Iterator[str]:
-        return _iter_path_candidates(self.env, self.project, None)
+        return _iter_path_candidates(self.env, self.project, None, self.real)
+
+    def info(self, path: str) -> Interpreter | None:
+        return self.prober.info([path], self.real).get(self.real(path))
 
     def all(self) -> list[Interpreter]:
         if self._all is None:
             paths = [
                 p for p in self.on_path() + other_candidates(self.env)
-                if not _inside(p, self.project)
+                if not _inside(p, self.project, self.real)
             ]
-            infos = self.prober.info(paths)
+            infos = self.prober.info(paths, self.real)
             seen: dict[str, Interpreter] = {}
             for p in paths:
-                interp = infos.get(os.path.realpath(p))
+                interp = infos.get(self.real(p))
                 if interp and interp.path not in seen and interp.version[0] >= 3:
                     seen[interp.path] = interp
             self._all = list(seen.values())
         return self._all
 
     def explicit_path(self, text: str) -> Interpreter | None:
-        path = os.path.expanduser(text)
-        if not os.path.isabs(path) or _inside(path, self.project) or _in_venv(path):
+        path = fs.expanduser(text)
+        if not fs.isabs(path) or _inside(path, self.project, self.real) or _in_venv(path):
             return None
-        return self.prober.info([path]).get(os.path.realpath(path))
+        return self.info(path)
 
 
 def _from_pyenv_name(name: str, finder: Finder) -> Interpreter | None:
     """A .python-version naming a pyenv version directory that is not a plain number."""
-    bin_dir = os.path.join(pyenv_root(finder.env), "versions", name, "bin")
+    bin_dir = fs.join(pyenv_root(finder.env), "versions", name, "bin")
     exes = _executables_in(bin_dir)
-    if not exes or os.sep in name or name in (".", ".."):
+    if not exes or fs.sep in name or name in (".", ".."):
         return None
-    return finder.prober.info(exes[:1]).get(os.path.realpath(exes[0]))
+    return finder.info(exes[0])
 
 
 def _by_text(text: str, finder: Finder) -> Interpreter | None:
     """A version name (3.12, cpython@3.12, pypy3.10), a specifier (>=3.11) or an absolute path."""
-    if os.path.isabs(os.path.expanduser(text)):
+    if fs.isabs(fs.expanduser(text)):
         return finder.explicit_path(text)
     if text == "system":
         return _default(finder)
@@ -609,8 +635,8 @@ def _by_text(text: str, finder: Finder) -> Interpreter | None:
 def _default(finder: Finder) -> Interpreter | None:
     """The first python3 on PATH that is not in a venv; else the newest found anywhere."""
     for path in finder.iter_on_path():
-        if os.path.basename(path).split(".exe")[0] in ("python3", "python"):
-            interp = finder.prober.info([path]).get(os.path.realpath(path))
+        if fs.basename(path).split(".exe")[0] in ("python3", "python"):
+            interp = finder.info(path)
             if interp:
                 return interp
     return _newest(finder.all())
@@ -635,7 +661,7 @@ def choose(project: str | None, cfg, env: Mapping[str, str]) -> tuple[Interprete
 
 def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpreter | None]:  # type: ignore[no-untyped-def]
     if project:
-        version_file = os.path.join(project, ".python-version")
+        version_file = fs.join(project, ".python-version")
         text = _first_line(version_file)
         if text:
             return Request(".python-version", text, version_file), _by_text(text, finder)
@@ -667,7 +693,7 @@ def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # 
     except ValueError:
         return None
     if project:
-        version_file = os.path.join(project, ".python-version")
+        version_file = fs.join(project, ".python-version")
         text = _first_line(version_file)
         if text:
             ok = _matches_name(text, interp)

@@ -1,0 +1,124 @@
+"""Changes to the filesystem, and child processes, for the creation path - without `os`.
+
+`cd` into a new project costs the backend's time plus what autovenv adds, and `import os`
+alone (it pulls in _collections_abc) is a tenth of a bare interpreter's start. fs.py reads;
+this module writes and spawns, with the `posix` module the interpreter has already loaded.
+Elsewhere (Windows) it is a thin alias of os.
+"""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = [
+    "HAS_SPAWN", "O_CREAT", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK", "X_OK", "access",
+    "chmod", "close", "devnull", "getpid", "link", "makedirs", "mkdir", "open", "read", "remove",
+    "read_file", "rename", "replace", "rmdir", "write", "write_file",
+]
+
+if sys.platform == "win32":  # pragma: no cover - not run here
+    from os import (
+        O_CREAT,
+        O_RDONLY,
+        O_RDWR,
+        O_TRUNC,
+        O_WRONLY,
+        W_OK,
+        X_OK,
+        access,
+        chmod,
+        close,
+        devnull,
+        getpid,
+        link,
+        makedirs,
+        mkdir,
+        open,
+        read,
+        remove,
+        rename,
+        replace,
+        rmdir,
+        write,
+    )
+
+    HAS_SPAWN = False
+else:
+    from posix import (
+        O_CREAT,
+        O_RDONLY,
+        O_RDWR,
+        O_TRUNC,
+        O_WRONLY,
+        POSIX_SPAWN_DUP2,
+        POSIX_SPAWN_OPEN,
+        W_OK,
+        X_OK,
+        access,
+        chdir,
+        chmod,
+        close,
+        fchdir,
+        getpid,
+        kill,
+        link,
+        mkdir,
+        open,
+        pipe,
+        posix_spawn,
+        read,
+        remove,
+        rename,
+        replace,
+        rmdir,
+        waitpid,
+        waitstatus_to_exitcode,
+        write,
+    )
+
+    from autovenv import fs
+
+    HAS_SPAWN = True
+    devnull = "/dev/null"
+    __all__ += [  # the spawning half, POSIX only
+        "POSIX_SPAWN_DUP2", "POSIX_SPAWN_OPEN", "chdir", "fchdir", "kill", "pipe", "posix_spawn",
+        "waitpid", "waitstatus_to_exitcode",
+    ]
+
+    def makedirs(path: str, mode: int = 0o777) -> None:
+        """os.makedirs(path, exist_ok=True)."""
+        try:
+            mkdir(path, mode)
+        except FileExistsError:
+            if not fs.isdir(path):
+                raise
+        except FileNotFoundError:
+            parent = fs.dirname(path)
+            if not parent or parent == path:
+                raise
+            makedirs(parent, mode)
+            try:
+                mkdir(path, mode)
+            except FileExistsError:  # made meanwhile by another process
+                if not fs.isdir(path):
+                    raise
+
+
+
+def read_file(path: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a file, without building a Python file object."""
+    fd = open(path, O_RDONLY)
+    try:
+        return read(fd, limit)
+    finally:
+        close(fd)
+
+
+def write_file(path: str, data: bytes, mode: int = 0o644) -> None:
+    """Create or truncate a file and write data to it, without a Python file object."""
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    try:
+        while data:
+            data = data[write(fd, data):]
+    finally:
+        close(fd)
