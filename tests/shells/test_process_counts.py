@@ -1,4 +1,4 @@
-"""Processes the hook spawns, counted with strace in real bash, zsh and fish (issue 5).
+"""Processes the hook spawns, counted with strace in real bash, zsh, fish and elvish (issue 5).
 
 A prompt where nothing changed spawns nothing; neither does a cd within the project; a cd
 across a project boundary spawns exactly one process: autovenv's own Python, once (not on
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_venv
-from tests.shells.harness import ShellSession
+from tests.shells.harness import SHELLS, ShellSession
 
 SPAWN = re.compile(r"^\d+\s+(?:clone3?|fork|vfork)\(")
 EXEC = re.compile(r'^(\d+)\s+execve\("([^"]*)"')
@@ -83,6 +83,10 @@ def project(root: Path) -> Path:
     return p
 
 
+# The typed commands below (cd, a no-op) read the same in elvish, so it joins the shared shells.
+ALL_SHELLS = [*SHELLS, "elvish"]
+
+
 def traced(s: ShellSession, name: str, commands: list[str]) -> tuple[int, list[str]]:
     trace = Trace(s.child.pid, s.tmp / f"strace.{name}")
     for command in commands:
@@ -90,30 +94,34 @@ def traced(s: ShellSession, name: str, commands: list[str]) -> tuple[int, list[s
     return trace.stop()
 
 
-def test_plain_prompts_spawn_nothing(tmp_path, open_shell, shell_name):
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_plain_prompts_spawn_nothing(tmp_path, open_shell, shell):
     proj = project(tmp_path)
-    s = open_shell(shell_name)
+    s = open_shell(shell)
     s.run(f"cd {proj}/src")
     assert s.environ()["VIRTUAL_ENV"] == str(proj / ".venv")
-    spawned, programs = traced(s, "prompts", ["true"] * 20)
+    noop = "nop" if shell == "elvish" else "true"  # elvish's `true` is /usr/bin/true
+    spawned, programs = traced(s, "prompts", [noop] * 20)
     assert (spawned, programs) == (0, [])
 
 
-def test_cd_within_the_project_spawns_nothing(tmp_path, open_shell, shell_name):
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_cd_within_the_project_spawns_nothing(tmp_path, open_shell, shell):
     proj = project(tmp_path)
-    s = open_shell(shell_name)
+    s = open_shell(shell)
     s.run(f"cd {proj}")
     # (no `cd -`: fish's own prevd runs `seq`)
     cds = ["cd src", "cd pkg", "cd deep", "cd ..", "cd ../..", "cd src/pkg/deep",
-           f"cd {proj}/src/pkg", f"cd {proj}", "cd .", "cd src/../src"]
+           f"cd {proj}/src/pkg", f"cd {proj}", "cd .", "cd src/../src", f"cd {proj}"]
     spawned, programs = traced(s, "cds", cds * 2)
     assert (spawned, programs) == (0, [])
     assert s.environ()["VIRTUAL_ENV"] == str(proj / ".venv")
 
 
-def test_cd_across_a_boundary_spawns_one_python(tmp_path, open_shell, shell_name):
+@pytest.mark.parametrize("shell", ALL_SHELLS)
+def test_cd_across_a_boundary_spawns_one_python(tmp_path, open_shell, shell):
     proj = project(tmp_path)
-    s = open_shell(shell_name)
+    s = open_shell(shell)
     s.run("cd /")
     spawned, programs = traced(s, "in", [f"cd {proj}/src"])
     assert (spawned, programs) == (1, [PYTHON])
