@@ -348,8 +348,11 @@ def spawn_time(argv: list[str], env: dict[str, str], cwd: str) -> float:
     return (t1 - t0) * 1e3
 
 
-def process_level(w: World, rounds: int) -> dict[tuple[str, str], float]:
-    """(tool, situation) -> median ms; ("py", "py") is the baseline."""
+Cases = dict[tuple[str, str], tuple[list[str], dict[str, str], str]]
+
+
+def process_level(w: World, rounds: int) -> tuple[dict[tuple[str, str], float], Cases]:
+    """(tool, situation) -> median ms; ("py", "py") is the baseline. Also the cases run."""
     cases: dict[tuple[str, str], tuple[list[str], dict[str, str], str]] = {}
     py = [w.av_python, "-I", "-S", "-c", "pass"]
     cases[("py", "py")] = (py, w.env, str(w.root))
@@ -393,7 +396,28 @@ def process_level(w: World, rounds: int) -> dict[tuple[str, str], float]:
         for k in keys:
             samples[k].append(spawn_time(*cases[k]))
     os.chdir(REPO)
-    return {k: statistics.median(v) for k, v in samples.items()}
+    return {k: statistics.median(v) for k, v in samples.items()}, cases
+
+
+INSTRUCTION_CASES = [("py", "py"), ("autovenv", "cd_in"), ("autovenv", "cd_out"),
+                     ("autovenv", "hook")]
+
+
+def instructions(cases: Cases) -> dict[tuple[str, str], int]:
+    """Instructions each process executes (valgrind's callgrind): the same count whatever else
+    the machine is doing, so a change shows even when the timings are noisy."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        return {}
+    out = {}
+    for key in INSTRUCTION_CASES:
+        argv, env, cwd = cases[key]
+        done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                              env={**env, "PWD": cwd}, cwd=cwd, capture_output=True, text=True)
+        m = re.search(r"Collected : (\d+)", done.stderr)
+        if m:
+            out[key] = int(m.group(1))
+    return out
 
 
 # --- Report --------------------------------------------------------------------------------------
@@ -408,8 +432,8 @@ def version(argv: list[str]) -> str:
     return out.strip().splitlines()[0] if out.strip() else "?"
 
 
-def report(w: World, proc: dict, shell_times: dict, counts: dict, args: argparse.Namespace,
-           elapsed: float) -> str:
+def report(w: World, proc: dict, shell_times: dict, counts: dict, instr: dict,
+           args: argparse.Namespace, elapsed: float) -> str:
     py = proc[("py", "py")]
     tools = w.tools
     lines = []
@@ -484,6 +508,17 @@ def report(w: World, proc: dict, shell_times: dict, counts: dict, args: argparse
                 row.append("–" if c is None or c[i] is None else str(c[i]))
             lines.append(f"| {shell} | {name} | " + " | ".join(row) + " |")
     lines.append("")
+    if instr.get(("py", "py")):
+        base = instr[("py", "py")]
+        lines.append("Instructions executed (valgrind callgrind; unaffected by machine noise), "
+                     "against py:")
+        lines.append("")
+        names = {"cd_in": "`cd` into the project", "cd_out": "`cd` out of the project",
+                 "hook": "`autovenv hook zsh`"}
+        for (tool, key), n in instr.items():
+            if tool == "autovenv":
+                lines.append(f"- {names[key]}: {n / base:.2f}× py ({n / 1e6:.1f} M vs {base / 1e6:.1f} M)")
+        lines.append("")
     lines.append(targets(proc, shell_times, counts))
     lines.append("")
     lines.append(f"Machine: {os.cpu_count()} CPUs, {version(['uname', '-sr'])}; "
@@ -566,8 +601,10 @@ def main() -> int:
                 except (RuntimeError, subprocess.SubprocessError) as e:
                     log(f"{shell} / {tool} failed: {e}")
         log(f"process level, {args.rounds} rounds")
-        proc = process_level(w, args.rounds)
-        print(report(w, proc, shell_times, counts, args, time.monotonic() - started))
+        proc, cases = process_level(w, args.rounds)
+        log("instruction counts")
+        instr = instructions(cases)
+        print(report(w, proc, shell_times, counts, instr, args, time.monotonic() - started))
     finally:
         os.chdir(REPO)
         if args.keep:
