@@ -42,7 +42,6 @@ from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 PROGRESS_AFTER = 0.3  # "takes longer than a moment"
 TMP_TAG = ".autovenv-tmp-"
-_S_IFMT, _S_IFREG = 0o170000, 0o100000
 OLD_TAG = ".autovenv-old-"
 
 
@@ -441,28 +440,33 @@ def install_pip(
 def _relocate(tmp_venv: str, final_venv: str) -> None:
     """Point the activate scripts and pyvenv.cfg at the final path (they name the temp one).
 
-    Rewritten in place: nobody else sees the temporary venv, and its files are its own (a
-    file with other links, which a cache may share, is replaced instead)."""
+    Rewritten in place: nobody else sees the temporary venv, and its files are its own (one
+    with other links, which a cache could share, is replaced instead). Every syscall counts
+    here (a dozen files), hence scandir's file types and raw file descriptors."""
     old, new = fs.fsencode(tmp_venv), fs.fsencode(final_venv)
     bin_dir = venvs.bin_dir(tmp_venv)
-    paths = [fs.join(tmp_venv, venvs.CFG_NAME)] + [fs.join(bin_dir, n) for n in fs.listdir(bin_dir)]
+    paths = [fs.join(tmp_venv, venvs.CFG_NAME)]
+    with fsops.scandir(bin_dir) as entries:
+        paths += [e.path for e in entries if e.is_file(follow_symlinks=False)]  # not the python links
     for path in paths:
         try:
-            st = fs.lstat(path)
+            fd = fsops.open(path, fsops.O_RDWR)
         except OSError:
             continue
-        if st.st_mode & _S_IFMT != _S_IFREG or st.st_size > (1 << 20):  # not symlinks to python
-            continue
-        data = fsops.read_file(path, st.st_size + 1)
-        if old not in data:
-            continue
-        data = data.replace(old, new)
-        if st.st_nlink == 1:
-            fsops.write_file(path, data)
-        else:
-            fsops.write_file(path + ".autovenv", data)
-            fsops.chmod(path + ".autovenv", st.st_mode & 0o7777)
-            fsops.replace(path + ".autovenv", path)
+        try:
+            data = fsops.read_all(fd)
+            if old not in data:
+                continue
+            data = data.replace(old, new)
+            st = fsops.fstat(fd)
+            if st.st_nlink == 1:
+                fsops.write_at_start(fd, data)
+                continue
+        finally:
+            fsops.close(fd)
+        fsops.write_file(path + ".autovenv", data)
+        fsops.chmod(path + ".autovenv", st.st_mode & 0o7777)
+        fsops.replace(path + ".autovenv", path)
 
 
 def remove_leftovers(venv: str, keep: str = "") -> None:

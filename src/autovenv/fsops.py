@@ -12,8 +12,9 @@ import sys
 
 __all__ = [
     "HAS_SPAWN", "O_CREAT", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK", "X_OK", "access",
-    "chmod", "close", "devnull", "getpid", "link", "makedirs", "mkdir", "open", "read", "remove",
-    "read_file", "rename", "replace", "rmdir", "write", "write_file",
+    "chmod", "close", "devnull", "fstat", "ftruncate", "getpid", "link", "lseek", "makedirs", "mkdir",
+    "open", "read", "read_all", "remove", "rename", "replace", "rmdir", "scandir", "write",
+    "write_at_start", "write_file",
 ]
 
 if sys.platform == "win32":  # pragma: no cover - not run here
@@ -29,8 +30,11 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         chmod,
         close,
         devnull,
+        fstat,
+        ftruncate,
         getpid,
         link,
+        lseek,
         makedirs,
         mkdir,
         open,
@@ -39,6 +43,7 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         rename,
         replace,
         rmdir,
+        scandir,
         write,
     )
 
@@ -59,9 +64,12 @@ else:
         chmod,
         close,
         fchdir,
+        fstat,
+        ftruncate,
         getpid,
         kill,
         link,
+        lseek,
         mkdir,
         open,
         pipe,
@@ -71,6 +79,7 @@ else:
         rename,
         replace,
         rmdir,
+        scandir,
         waitpid,
         waitstatus_to_exitcode,
         write,
@@ -105,20 +114,34 @@ else:
 
 
 
-def read_file(path: str, limit: int) -> bytes:
-    """Up to `limit` bytes of a file, without building a Python file object."""
-    fd = open(path, O_RDONLY)
-    try:
-        return read(fd, limit)
-    finally:
-        close(fd)
+def read_all(fd: int) -> bytes:
+    """The rest of an open file (one read call for a small one), without a Python file object."""
+    chunks: list[bytes] = []
+    while True:
+        chunk = read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        if len(chunk) < 1 << 16:  # a regular file gives less only at its end
+            return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[write(fd, data):]
 
 
 def write_file(path: str, data: bytes, mode: int = 0o644) -> None:
     """Create or truncate a file and write data to it, without a Python file object."""
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
     try:
-        while data:
-            data = data[write(fd, data):]
+        _write_all(fd, data)
     finally:
         close(fd)
+
+
+def write_at_start(fd: int, data: bytes) -> None:
+    """Make an open file hold exactly data."""
+    lseek(fd, 0, 0)
+    _write_all(fd, data)
+    ftruncate(fd, len(data))
