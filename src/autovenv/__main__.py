@@ -11,6 +11,9 @@ import sys
 def main() -> None:
     args = sys.argv[1:]
     if len(args) == 2 and args[0] == "hook":
+        import gc
+
+        gc.disable()  # this process lives for milliseconds: collecting cycles is wasted work
         from autovenv import shells
 
         try:
@@ -22,7 +25,7 @@ def main() -> None:
             from autovenv.export import hook_text, write
 
             write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
-            return
+            fs.exit_now(0)
     # Started lean (the launcher's -IS): click lives in site-packages.
     from autovenv.runtime import enable_site_packages
 

@@ -14,6 +14,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from os import stat_result
+    from typing import NoReturn
 
 _S_IFMT, _S_IFDIR, _S_IFREG, _S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
 S_IWOTH, S_ISVTX = 0o002, 0o1000
@@ -21,8 +22,8 @@ S_IWOTH, S_ISVTX = 0o002, 0o1000
 _MAX_LINKS = 40
 
 if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
+    from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
     from os import environ as _environ
-    from os import fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
     from os.path import (
         abspath,
         basename,
@@ -44,8 +45,8 @@ if sys.platform == "win32":  # pragma: no cover - not run here; speed matters le
         return dict(_environ)
 
 else:
+    from posix import _exit, getcwd, getuid, listdir, lstat, readlink, stat
     from posix import environ as _environ
-    from posix import getcwd, getuid, listdir, lstat, readlink, stat
 
     sep, pathsep = "/", ":"
     _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
@@ -172,8 +173,21 @@ def is_world_writable(st: stat_result) -> bool:
     return bool(st.st_mode & S_IWOTH) and not st.st_mode & S_ISVTX
 
 
+def exit_now(code: int) -> NoReturn:
+    """End the process here, without the interpreter's teardown: freeing every module and
+    object costs the helper about a fifth of its run. Only for processes with nothing left to
+    clean up (no atexit work, files closed); stdout and stderr are flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said anyway
+            code = code or 1
+    _exit(code)
+
+
 __all__ = [
-    "abspath", "basename", "dirname", "environ", "exists", "expanduser", "fsdecode", "fsencode",
+    "abspath", "basename", "dirname", "environ", "exists", "exit_now", "expanduser", "fsdecode", "fsencode",
     "getcwd", "getuid", "is_world_writable", "isabs", "isdir", "isfile", "islink", "join",
     "lexists", "listdir", "lstat", "normpath", "pathsep", "readlink", "realpath", "sep",
     "splitext", "stat",

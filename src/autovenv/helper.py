@@ -4,6 +4,9 @@
 import sys
 
 if __name__ == "__main__":
+    import gc
+
+    gc.disable()  # the process lives for milliseconds: collecting cycles is wasted work
     # -I keeps this file's directory off sys.path; our package's parent goes last, behind
     # the stdlib, so nothing beside it can shadow a standard module.
     parent = __file__.rsplit("/", 2)[0]
@@ -15,5 +18,6 @@ if __name__ == "__main__":
 
         sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     from autovenv.export import main
+    from autovenv.fs import exit_now
 
-    sys.exit(main(sys.argv[1:]))
+    exit_now(main(sys.argv[1:]))
