@@ -31,30 +31,34 @@ set -g _autovenv_has_path
 contains path (builtin -n); and set -g _autovenv_has_path 1
 
 # Does the last answer still hold for $PWD? Builtins only, and no command substitution (each
-# costs fish about 0.15 ms): the walk up names the parent with a regex capture, and one `path`
-# call tests all the directories at once (fish < 3.5 has no `path`: it always asks the helper).
-function _autovenv_in_scope
-    test -n "$_autovenv_scope"; or return 1
-    test "$PWD" = "$_autovenv_scope"; and return 0
-    set -q _autovenv_has_path[1]; or return 1
-    set -l dir $PWD
-    set -l dirs
-    while test "$dir" != "$_autovenv_scope"
-        set -a dirs $dir
-        # dir := its parent; no match (dir emptied) once dir is a child of /.
-        string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or break
-    end
-    # Walked up to / without meeting the scope: $PWD is not below it (unless the scope is /).
-    test "$dir" = "$_autovenv_scope"; or test "$_autovenv_scope" = /; or return 1
-    path filter -q -t link -- $dirs; and return 1
-    path filter -q -- $dirs/$_autovenv_probes; and return 1
-    if set -q _autovenv_globs[1]
-        set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
-        for pattern in $_autovenv_globs
-            string match -q -- "*/$pattern" $entries; and return 1
+# costs fish about 0.2 ms): the walk up names the parent with a regex capture, and one `path`
+# call tests all the directories at once. fish < 3.5 has no `path`: it always asks the helper.
+if set -q _autovenv_has_path[1]
+    function _autovenv_in_scope
+        test "$PWD" = "$_autovenv_scope"; and return 0
+        set -l dir $PWD
+        set -l dirs
+        while test "$dir" != "$_autovenv_scope"
+            set -a dirs $dir
+            # dir := its parent; no match (dir emptied) once dir is a child of /.
+            string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or break
         end
+        # Met the scope, or walked up to / (fine only when the scope is /; '' holds nowhere).
+        test -n "$dir" -a "$dir" = "$_autovenv_scope"; or test "$_autovenv_scope" = /; or return 1
+        path filter -q -t link -- $dirs; and return 1
+        path filter -q -- $dirs/$_autovenv_probes; and return 1
+        if set -q _autovenv_globs[1]
+            set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
+            for pattern in $_autovenv_globs
+                string match -q -- "*/$pattern" $entries; and return 1
+            end
+        end
+        return 0
     end
-    return 0
+else
+    function _autovenv_in_scope
+        return 1
+    end
 end
 
 # Has any watched path appeared or disappeared? (A dangling link counts as present.)
