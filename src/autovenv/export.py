@@ -101,9 +101,11 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     from autovenv.trust import ALLOW, DENY, TrustStore
 
     store = TrustStore(env)
-    records = (store.record_path(ALLOW, finding.venv), store.record_path(DENY, finding.venv))
-    where = scope.for_finding(finding, env, records)
     verdict = store.verdict(finding.venv)
+    # allow and deny each remove the other's record, so the prompt watches one: the deny record
+    # of a denied venv, else the allow record (it vanishes on deny, appears on allow).
+    record = store.record_path(DENY if verdict.denied else ALLOW, finding.venv)
+    where = scope.for_finding(finding, env, (record,))
     if not verdict.trusted:
         if not verdict.denied:
             messages.once(
