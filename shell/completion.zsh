@@ -20,11 +20,15 @@ _autovenv_complete() {
 }
 
 # compdef exists only once compinit has run, and rc files often run it after this hook:
-# then register at the first prompt instead (a function call, no process).
+# then register at the first prompt instead, once (without compinit by then there is none to
+# register with, and a try at every prompt would cost more than the hook itself).
 _autovenv_compdef() {
     (( $+functions[compdef] )) || return 1
     compdef _autovenv_complete autovenv
-    precmd_functions=(${precmd_functions:#_autovenv_compdef_at_prompt})
 }
-_autovenv_compdef_at_prompt() { _autovenv_compdef; return 0 }
+_autovenv_compdef_at_prompt() {
+    precmd_functions=(${precmd_functions:#_autovenv_compdef_at_prompt})
+    _autovenv_compdef
+    return 0
+}
 _autovenv_compdef || precmd_functions+=(_autovenv_compdef_at_prompt)

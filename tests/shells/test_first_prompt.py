@@ -41,3 +41,13 @@ def test_a_saved_hook_text_does_not_apply_elsewhere(tmp_path, open_shell, shell_
     env_now = s.environ()
     assert "VIRTUAL_ENV" not in env_now
     assert f"{proj}/.venv/bin" not in env_now["PATH"]
+
+
+def test_zsh_without_compinit_keeps_only_the_hook_at_its_prompts(tmp_path, open_shell):
+    """Completion registers at the first prompt when compinit ran after the hook line; with no
+    compinit at all it gives up there, so later prompts run the hook alone."""
+    s = open_shell("zsh")  # the test rc has no compinit
+    s.run("true")
+    s.run("true")
+    out = s.run("print -r -- \"precmd=[${(j:,:)precmd_functions}]\"")
+    assert "precmd=[_autovenv_hook]" in out
