@@ -187,3 +187,16 @@ def test_untrusted_message_names_a_command_that_can_be_pasted(tmp_path, data_dir
     words = subprocess.run(["bash", "-c", f"printf '%s\\0' {typed}"], capture_output=True,
                            text=True, env=BASE).stdout.split("\0")[:-1]
     assert words == [str(p)]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [[helper_path(), "export", "bash"], ["-m", "autovenv", "hook", "bash"]])
+def test_unwritable_stdout_is_one_line_not_a_traceback(tmp_path, argv):
+    # -m autovenv runs with site (click importable), as the console script does.
+    flags = ["-I", "-S"] if argv[0] == helper_path() else ["-I"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, *flags, *argv], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path, env={**BASE, "PWD": str(tmp_path),
+                                                            "AUTOVENV_DATA_DIR": str(tmp_path / "d")})
+    assert done.returncode == 1
+    assert done.stderr == "autovenv: cannot write its answer (No space left on device)\n"

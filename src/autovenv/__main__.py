@@ -22,9 +22,12 @@ def main() -> None:
             pass  # cli.py says what is wrong
         else:
             from autovenv import fs
-            from autovenv.export import hook_text, write
+            from autovenv.export import cannot_write, hook_text, write
 
-            write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
+            try:
+                write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
+            except OSError as e:
+                fs.exit_now(cannot_write(e))
             fs.exit_now(0)
     # Started lean (the launcher's -IS): click lives in site-packages.
     from autovenv.runtime import enable_site_packages

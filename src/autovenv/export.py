@@ -226,7 +226,18 @@ def main(argv: list[str]) -> int:
         what = f"{type(e).__name__}: {printable(str(e))}"
         write(sys.stderr, f"autovenv: internal error ({what}); please report it\n")
         return 1
-    if messages.pending:
-        write(sys.stderr, "".join(m + "\n" for m in messages.pending))
-    write(sys.stdout, out)
+    try:
+        if messages.pending:
+            write(sys.stderr, "".join(m + "\n" for m in messages.pending))
+        write(sys.stdout, out)
+    except OSError as e:  # stdout closed or unwritable (a full disk): say so, no traceback
+        return cannot_write(e)
     return 0
+
+
+def cannot_write(error: OSError) -> int:
+    try:
+        write(sys.stderr, f"autovenv: cannot write its answer ({error.strerror or error})\n")
+    except OSError:
+        pass
+    return 1
