@@ -1,22 +1,21 @@
-"""Entry point of the per-cd helper, run by the snippets as
-`python -I -S /path/to/autovenv/helper.py export SHELL`: no site-packages, stdlib only."""
+"""The per-cd helper, run by the snippets as `python -I -S .../autovenv/helper.py export SHELL`:
+no site-packages, standard library only. Compiled at every run (a script has no .pyc): short."""
 
+import gc
 import sys
 
 if __name__ == "__main__":
-    import gc
-
     gc.disable()  # the process lives for milliseconds: collecting cycles is wasted work
-    # -I keeps this file's directory off sys.path; our package's parent goes last, behind
-    # the stdlib, so nothing beside it can shadow a standard module.
-    parent = __file__.rsplit("/", 2)[0]
-    clean = not any(bit in __file__ for bit in ("//", "/./", "/../"))
-    if sys.platform != "win32" and parent.startswith("/") and clean:
-        sys.path.append(parent)  # the snippets pass a clean absolute path: no `os` needed
+    # -I keeps this file's directory off sys.path; our package's parent goes last, behind the
+    # stdlib, so nothing beside it can shadow a standard module. The snippets pass a clean
+    # absolute path; anything else is worked out with os.
+    here = __file__
+    if here.startswith("/") and "//" not in here and "/./" not in here and "/../" not in here:
+        sys.path.append(here.rsplit("/", 2)[0])
     else:
         import os
 
-        sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(here))))
     from autovenv.export import main
     from autovenv.fs import exit_now
 
