@@ -110,3 +110,17 @@ def test_checks_in_process(env: dict[str, str]) -> None:
     assert doctor.check_loaded("bash", loaded, in_rc=True).status == doctor.OK
     assert doctor.check_uv({"PATH": "/nonexistent"}).status == doctor.NOTE
     assert doctor.check_trust_store(env).status == doctor.OK  # not made yet, but makeable
+
+
+def test_generic_console_script_gets_a_note_with_the_fix() -> None:
+    from autovenv import rcfiles
+
+    own = rcfiles.own_command()
+    if not own:
+        pytest.skip("not run from an installed environment")
+    check = doctor.check_launcher()
+    assert check is not None
+    if Path(own).read_text(errors="replace").startswith(f"#!{sys.executable} -IS"):
+        assert check.status == doctor.OK
+    else:  # the dev venv's editable install: pip's script
+        assert check.status == doctor.NOTE and "autovenv.launcher" in check.fix

@@ -170,6 +170,7 @@ def test_doctor_is_healthy_in_a_new_shell(installed: Installed) -> None:
         term.close()
     assert "doctor-exit=0" in out, out
     assert "ok    the hook is loaded in this shell" in out
+    assert "starts Python lean" in out  # install.sh's launcher, not pip's generic script
     assert 'ok    hook line in' in out and "FAIL" not in out
 
 

@@ -92,6 +92,23 @@ def check_command(env: Mapping[str, str]) -> Check:
     return Check(OK, f"`autovenv` on PATH: {found}")
 
 
+def check_launcher() -> Check | None:
+    """Is this installation's `autovenv` the lean launcher install.sh writes? (A pip upgrade done
+    by hand puts pip's generic script back: it works, but every new shell pays for it.)"""
+    own = rcfiles.own_command()
+    if not own:
+        return None
+    try:
+        with open(own, encoding="utf-8", errors="replace") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    if head.startswith(f"#!{sys.executable} -IS") and "autovenv.launcher" in head:
+        return Check(OK, f"{own} starts Python lean (no site-packages for `autovenv hook`)")
+    return Check(NOTE, f"{own} is the generic console script: `autovenv hook` starts about a "
+                 "third slower", f"{sys.executable} -I -m autovenv.launcher {own}")
+
+
 def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:
     """Run the per-cd helper exactly as the snippet does (paused, at /, so it changes nothing)."""
     python, helper = sys.executable, helper_path()
@@ -189,8 +206,11 @@ def run_checks(env: Mapping[str, str], shell: str | None = None) -> list[Check]:
             rc = Check(FAIL, str(e))
         checks.append(rc)
         checks.append(check_loaded(name, env, in_rc=rc.status != FAIL))
-    checks += [check_helper(name, env), check_command(env), check_uv(env),
-               check_trust_store(env), check_here(env)]
+    checks += [check_helper(name, env), check_command(env)]
+    launcher = check_launcher()
+    if launcher is not None:
+        checks.append(launcher)
+    checks += [check_uv(env), check_trust_store(env), check_here(env)]
     return checks
 
 
