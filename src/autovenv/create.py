@@ -33,8 +33,10 @@ if TYPE_CHECKING:
     from typing import IO
 if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
     from dataclasses import dataclass
+
+    Record = object
 else:
-    from autovenv.records import dataclass
+    from autovenv.records import Record, dataclass
 
 from autovenv import config, discover, fs, fsops, locations, trust, venvs
 from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
@@ -50,7 +52,7 @@ class CreateError(AutovenvError):
 
 
 @dataclass(frozen=True)
-class Result:
+class Result(Record):
     venv: str
     python: str  # "3.12.1 (/path/python3.12)"
     backend: str
@@ -531,7 +533,6 @@ def build(
         try:  # while it works: what does not need the new venv
             remove_leftovers(venv, keep=tmp)
             denied = _denied(store, venv)
-            import os  # noqa: F401 - trust records are written with os: loaded now, not after
         except BaseException:
             running.kill()
             raise

@@ -35,7 +35,6 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         getpid,
         link,
         lseek,
-        makedirs,
         mkdir,
         open,
         read,
@@ -46,6 +45,11 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         scandir,
         write,
     )
+    from os import makedirs as _os_makedirs
+
+    def makedirs(path: str, mode: int = 0o777) -> None:
+        """os.makedirs(path, exist_ok=True), as the POSIX version below."""
+        _os_makedirs(path, mode, exist_ok=True)
 
     HAS_SPAWN = False
 else:

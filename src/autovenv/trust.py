@@ -94,19 +94,18 @@ class TrustStore:
         return Verdict(True, "you allowed it, or autovenv made it")
 
     def _write(self, path: str, text: str) -> None:
-        import os  # writing is for allow/deny, never on the hook path
+        from autovenv import fsops  # writing is for allow, deny and creation, not for a verdict
 
-        os.makedirs(fs.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        fsops.makedirs(fs.dirname(path))
+        tmp = f"{path}.{fsops.getpid()}.tmp"
+        fsops.write_file(tmp, text.encode("utf-8", "surrogateescape"))
+        fsops.replace(tmp, path)
 
     @staticmethod
     def _remove(path: str) -> None:
-        import os
+        from autovenv import fsops
 
         try:
-            os.remove(path)
+            fsops.remove(path)
         except FileNotFoundError:
             pass
