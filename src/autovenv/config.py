@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from typing import Any
 if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
     from dataclasses import dataclass, field
+
+    Record = object
 else:
-    from autovenv.records import dataclass, field
+    from autovenv.records import Record, dataclass, field
 
 from autovenv.errors import ConfigError
 from autovenv.tomlfile import read_toml
@@ -36,7 +38,7 @@ def user_config_path(env: Mapping[str, str]) -> str:
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(Record):
     create: str = "auto"
     python: str | None = None  # from [tool.autovenv] (project_python) or the user file
     project_python: bool = False  # True when `python` came from the project's pyproject.toml

@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
     from dataclasses import dataclass
+
+    Record = object
 else:
-    from autovenv.records import dataclass
+    from autovenv.records import Record, dataclass
 
 from autovenv import fs, fsops, locations
 from autovenv.errors import NoInterpreter
@@ -69,7 +71,7 @@ print(json.dumps({
 
 
 @dataclass(frozen=True)
-class Interpreter:
+class Interpreter(Record):
     path: str  # real path of the executable
     version: tuple[int, ...]
     implementation: str = "cpython"
@@ -87,7 +89,7 @@ class Interpreter:
 
 
 @dataclass(frozen=True)
-class Request:
+class Request(Record):
     """What the project asked for, and where it said so (for messages)."""
 
     kind: str  # ".python-version", "[tool.autovenv] python", "requires-python", "default"

@@ -1,13 +1,9 @@
-"""A minimal stand-in for `dataclasses` on the hook path.
+"""A minimal stand-in for `dataclasses` for the helper and the creation path.
 
 The per-cd helper must start in about the time of a bare interpreter; importing dataclasses
-pulls in inspect, re and copy (~20 ms here). This decorator covers what autovenv's records use:
-fields from annotations, defaults, `field(default_factory=...)`, ==, repr, frozen + hash.
-
-Classes on the hook path also inherit `Record`, which holds those methods once: then the
-decorator only marks the class frozen. Setting __init__, __eq__... on each class after it is
-made costs CPython a slot update per method, about 2.5 million instructions for the hook
-path's dozen records (a sixth of the helper's own cost).
+pulls in inspect, re and copy (~20 ms here). Records inherit `Record`, which holds what they
+use once: fields from annotations, defaults, `field(default_factory=...)`, ==, repr, frozen +
+hash. The `dataclass` decorator only marks a class frozen; type checkers see the real one.
 """
 
 from __future__ import annotations
@@ -80,48 +76,14 @@ class Record:
 
 
 def dataclass(cls=None, frozen=False):  # type: ignore[no-untyped-def]
+    """The decorator records are written with (type checkers see the real one): the methods
+    come from Record, so it only marks a frozen class."""
+
     def wrap(cls):  # type: ignore[no-untyped-def]
-        if issubclass(cls, Record):  # the methods are inherited: only mark it
-            if frozen:
-                cls._frozen = True
-            return cls
-        names = list(cls.__dict__.get("__annotations__", {}))
-        defaults = {n: cls.__dict__[n] for n in names if n in cls.__dict__}
-        for n, d in defaults.items():
-            if isinstance(d, _Factory):
-                delattr(cls, n)
-
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            if len(args) > len(names):
-                raise TypeError(f"{cls.__name__} takes {len(names)} fields")
-            values = dict(zip(names, args))
-            values.update(kwargs)
-            for n in names:
-                if n not in values:
-                    d = defaults.get(n, _MISSING)
-                    if d is _MISSING:
-                        raise TypeError(f"{cls.__name__} is missing {n}")
-                    values[n] = d.make() if isinstance(d, _Factory) else d
-                object.__setattr__(self, n, values[n])
-
-        def __eq__(self, other):  # type: ignore[no-untyped-def]
-            if other.__class__ is not self.__class__:
-                return NotImplemented
-            return all(getattr(self, n) == getattr(other, n) for n in names)
-
-        def __repr__(self):  # type: ignore[no-untyped-def]
-            inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
-            return f"{cls.__qualname__}({inner})"
-
-        cls.__init__, cls.__eq__, cls.__repr__ = __init__, __eq__, __repr__
+        if not issubclass(cls, Record):
+            raise TypeError(f"{cls.__name__} must inherit autovenv.records.Record")
         if frozen:
-            def __setattr__(self, n, v):  # type: ignore[no-untyped-def]
-                raise AttributeError(f"cannot assign to field {n!r}")
-
-            cls.__setattr__ = __setattr__
-            cls.__hash__ = lambda self: hash(tuple(getattr(self, n) for n in names))
-        else:
-            cls.__hash__ = None
+            cls._frozen = True
         return cls
 
     return wrap if cls is None else wrap(cls)
