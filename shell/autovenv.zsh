@@ -132,7 +132,7 @@ _autovenv_hook() {
         _autovenv_in_scope || _autovenv_stale=1
     fi
     [[ ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == $_autovenv_seen ]] || _autovenv_stale=1
-    if [[ -n $_autovenv_stale ]] || _autovenv_watch_changed; then
+    if [[ -n $_autovenv_stale$changed ]] || _autovenv_watch_changed; then
         _autovenv_stale=''
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
