@@ -307,6 +307,8 @@ fi
 # that starts lean (`autovenv hook` runs in every new shell). Without it autovenv still works.
 "$env_dir/bin/python" -I -m autovenv.launcher "$env_dir/bin/autovenv" </dev/null ||
     warn "kept the generic $env_dir/bin/autovenv (slower start-up; see above)"
+# The hook path's modules in one file (autovenv/preload.py); the first cd would make it anyway.
+"$env_dir/bin/python" -I -m autovenv.preload </dev/null || :
 
 # Replace the link in one step (a new link renamed over the old one).
 ln -s "$env_dir/bin/autovenv" "$link.tmp.$$" && mv -f "$link.tmp.$$" "$link" ||

@@ -14,6 +14,9 @@ def main() -> None:
         import gc
 
         gc.disable()  # this process lives for milliseconds: collecting cycles is wasted work
+        from autovenv import preload
+
+        preload.load()
         from autovenv import shells
 
         try:
@@ -28,6 +31,8 @@ def main() -> None:
                 write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
             except OSError as e:
                 fs.exit_now(cannot_write(e))
+            if preload.outdated():  # after the text, so a stale bundle costs this one run only
+                preload.rebuild()
             fs.exit_now(0)
     # Started lean (the launcher's -IS): click lives in site-packages.
     from autovenv.runtime import enable_site_packages

@@ -16,7 +16,13 @@ if __name__ == "__main__":
         import os
 
         sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(here))))
+    from autovenv import preload
+
+    preload.load()
     from autovenv.export import main
     from autovenv.fs import exit_now
 
-    exit_now(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    if preload.outdated():  # after the answer, so a stale bundle costs this one run only
+        preload.rebuild()
+    exit_now(status)
