@@ -30,30 +30,38 @@ set -g _autovenv_seed_messages ''
 set -g _autovenv_has_path
 contains path (builtin -n); and set -g _autovenv_has_path 1
 
-# Does the last answer still hold for $PWD? Builtins only, and no command substitution (each
-# costs fish about 0.2 ms): the walk up names the parent with a regex capture, and one `path`
-# call tests all the directories at once. fish < 3.5 has no `path`: it always asks the helper.
+# Does the last answer still hold for $PWD, and does every watched path still (not) exist?
+# Builtins only, and as few statements as can be (each costs fish about 10 us; a command
+# substitution about 0.2 ms): the helper's regex for this scope (_autovenv_scope_re) names the
+# directories one and two levels below it; deeper ones are walked up by regex captures; one
+# `path` call tests all of them at once. fish < 3.5 has no `path`: it always asks the helper.
+set -g _autovenv_scope_re '(?!)'
 if set -q _autovenv_has_path[1]
     function _autovenv_in_scope
-        test "$PWD" = "$_autovenv_scope"; and return 0
-        set -l dir $PWD
-        set -l dirs
-        while test "$dir" != "$_autovenv_scope"
-            set -a dirs $dir
-            # dir := its parent; no match (dir emptied) once dir is a child of /.
-            string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or break
-        end
-        # Met the scope, or walked up to / (fine only when the scope is /; '' holds nowhere).
-        test -n "$dir" -a "$dir" = "$_autovenv_scope"; or test "$_autovenv_scope" = /; or return 1
-        path filter -q -t link -- $dirs; and return 1
-        path filter -q -- $dirs/$_autovenv_probes; and return 1
-        if set -q _autovenv_globs[1]
-            set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
-            for pattern in $_autovenv_globs
-                string match -q -- "*/$pattern" $entries; and return 1
+        if test "$PWD" != "$_autovenv_scope"
+            string match -qr -- $_autovenv_scope_re $PWD; or return 1
+            set -l dirs $_autovenv_d1 $_autovenv_d2
+            if set -q _autovenv_deeper[1]
+                set -l dir $PWD
+                while test "$dir" != "$_autovenv_d2"
+                    set -a dirs $dir
+                    # dir := its parent
+                    string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or return 1
+                end
             end
+            path filter -q -t link -- $dirs; and return 1
+            path filter -q -- $dirs/$_autovenv_probes $_autovenv_watch_absent; and return 1
+            if set -q _autovenv_globs[1]
+                set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
+                for pattern in $_autovenv_globs
+                    string match -q -- "*/$pattern" $entries; and return 1
+                end
+            end
+        else
+            path filter -q -- $_autovenv_watch_absent; and return 1
         end
-        return 0
+        # A watched path that looks gone may be a dangling link: the slow path checks exactly.
+        not path filter -vq -- $_autovenv_watch_present
     end
 else
     function _autovenv_in_scope
@@ -140,6 +148,7 @@ function _autovenv_run
         set -g _autovenv_failed ''
     else
         set -g _autovenv_scope ''
+        set -g _autovenv_scope_re '(?!)'
         if test -z "$_autovenv_failed"
             printf 'autovenv: the hook failed (exit %s); the shell works, venvs are not switched. Run: autovenv doctor\n' $rc >&2
         end
@@ -155,9 +164,9 @@ function _autovenv_hook --on-event fish_prompt
     if test "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV" = "$_autovenv_key"
         _autovenv_watch_changed; or return
     else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" -a -z "$_autovenv_stale$_autovenv_prompt_pending"
-        and _autovenv_in_scope; and not _autovenv_watch_changed
-        # Only the directory changed, within the last answer's scope: nothing to do.
-        set -g _autovenv_pwd $PWD
+        and _autovenv_in_scope
+        # Only the directory changed, within the last answer's scope: nothing to do. (The slow
+        # path compares $PWD with _autovenv_pwd: left as it was, it only checks again.)
         set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
         return
     end

@@ -67,3 +67,48 @@ def test_unknown_shell_is_a_key_error():
     with pytest.raises(KeyError):
         shells.get("cmd.exe")
     assert shells.get("BASH.EXE").name == "bash"
+
+
+# Path components: anything but "/" and NUL (and no lone surrogates: paths the helper prints).
+component = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0/"),
+                    min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
+
+
+def fish_scope_match(scope: str, paths: list[str], tmp_path) -> list[str]:
+    """What fish's `string match` makes of each path with the helper's regex for `scope`:
+    'd1|d2|deeper', or 'no' when it does not match."""
+    lines = shells.get("fish").scope(scope)
+    body = "\n".join(lines) + "\n" + "\n".join(
+        f"if string match -qr -- $_autovenv_scope_re {shells.get('fish').quote(p)}\n"
+        "    printf '%s|%s|%s\\0' \"$_autovenv_d1\" \"$_autovenv_d2\" \"$_autovenv_deeper\"\n"
+        "else\n    printf 'no\\0'\nend" for p in paths)
+    script = tmp_path / "script.fish"
+    script.write_bytes(body.encode("utf-8", "surrogateescape"))
+    r = subprocess.run([require_shell("fish"), "--no-config", str(script)], capture_output=True, cwd=tmp_path,
+                       env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"})
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "canary").exists()
+    return r.stdout.decode("utf-8", "surrogateescape").split("\0")[:-1]
+
+
+def check_scope_regex(name: str, tmp_path) -> None:
+    scope = f"/tmp/{name}"
+    a, b, c = f"{scope}/{name}", f"{scope}/{name}/x", f"{scope}/{name}/x/{name}/y"
+    got = fish_scope_match(scope, [a, b, c, scope, f"{scope}x/y", f"/tmp/x{name}/y", "/tmp"], tmp_path)
+    assert got == [f"{a}||", f"{a}|{b}|", f"{a}|{b}|/{name}/y", "no", "no", "no", "no"]
+
+
+@pytest.mark.parametrize("name", [h for h in HOSTILE if h and "/" not in h and h not in (".", "..")])
+def test_fish_scope_regex_names_the_levels_below_a_hostile_scope(name, tmp_path):
+    check_scope_regex(name, tmp_path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=component)
+def test_fish_scope_regex_holds_for_any_directory_name(name, tmp_path):
+    check_scope_regex(name, tmp_path)
+
+
+def test_fish_scope_regex_for_the_root_and_for_nowhere(tmp_path):
+    assert fish_scope_match("/", ["/a", "/a/b", "/a/b/c"], tmp_path) == ["/a||", "/a|/a/b|", "/a|/a/b|/c"]
+    assert fish_scope_match("", ["/", "/a", "/a/b"], tmp_path) == ["no", "no", "no"]

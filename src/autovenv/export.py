@@ -165,7 +165,7 @@ def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> s
         return ""
     said = [k for k in env.get("_AUTOVENV_SAID", "").split(SAID_SEP) if k] + messages.new_keys
     lines = shell.render(changes)
-    lines += shell.set_local("_autovenv_scope", [answer.scope.directory])
+    lines += shell.scope(answer.scope.directory)
     lines += shell.set_local("_autovenv_probes", answer.scope.probes)
     lines += shell.set_local("_autovenv_globs", answer.scope.globs)
     lines += shell.set_local("_autovenv_watch", answer.scope.watch)

@@ -59,7 +59,8 @@ else:
 
     def environ() -> dict[str, str]:
         """The process environment, decoded as os.environ decodes it."""
-        return {fsdecode(k): fsdecode(v) for k, v in _environ.items()}
+        enc, err = _ENCODING, _ERRORS
+        return {str(k, enc, err): str(v, enc, err) for k, v in _environ.items()}
 
     def isabs(path: str) -> bool:
         return path.startswith("/")
@@ -155,7 +156,11 @@ else:
                     done.pop()
                 continue
             candidate = "/" + "/".join([*done, name])
-            if not islink(candidate):
+            try:  # islink(), inlined: this loop runs for every component of every path
+                link = lstat(candidate).st_mode & _S_IFMT == _S_IFLNK
+            except (OSError, ValueError):
+                link = False
+            if not link:
                 done.append(name)
                 continue
             links += 1

@@ -58,24 +58,35 @@ class Verdict(Record):
 class TrustStore:
     def __init__(self, env: Mapping[str, str]):
         self.root = fs.join(data_dir(env), "trust")
+        self._real: dict[str, str] = {}
+
+    def realpath(self, venv: str) -> str:
+        """fs.realpath, once per venv for a verdict and its records (a store lives for one
+        command or one answer of the helper)."""
+        real = self._real.get(venv)
+        if real is None:
+            real = self._real[venv] = fs.realpath(venv)
+        return real
 
     def record_path(self, kind: str, venv: str) -> str:
-        return fs.join(self.root, kind, record_name(fs.realpath(venv)))
+        return fs.join(self.root, kind, record_name(self.realpath(venv)))
 
     def allow(self, venv: str) -> None:
-        real = fs.realpath(venv)
+        self._real.pop(venv, None)  # it may have just been made, or moved
+        real = self.realpath(venv)
         self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{real}")
         self._remove(self.record_path(DENY, venv))
 
     def deny(self, venv: str) -> None:
-        self._write(self.record_path(DENY, venv), fs.realpath(venv))
+        self._real.pop(venv, None)
+        self._write(self.record_path(DENY, venv), self.realpath(venv))
         self._remove(self.record_path(ALLOW, venv))
 
     # autovenv made it: the same record as an explicit allow.
     record_created = allow
 
     def verdict(self, venv: str) -> Verdict:
-        real = fs.realpath(venv)
+        real = self.realpath(venv)
         if fs.lexists(self.record_path(DENY, venv)):
             return Verdict(False, "you denied it (autovenv deny)", denied=True)
         path = self.record_path(ALLOW, venv)

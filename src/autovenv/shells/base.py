@@ -54,6 +54,10 @@ class Shell:
     def rehash(self) -> list[str]:
         return []
 
+    def scope(self, directory: str) -> list[str]:
+        """The statements that hand the snippet the directory the answer holds for."""
+        return self.set_local("_autovenv_scope", [directory])
+
     def render(self, changes: Sequence[Change]) -> list[str]:
         lines: list[str] = []
         for change in changes:
