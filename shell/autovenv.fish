@@ -32,33 +32,30 @@ contains path (builtin -n); and set -g _autovenv_has_path 1
 
 # Does the last answer still hold for $PWD, and does every watched path still (not) exist?
 # Builtins only, and as few statements as can be (each costs fish about 10 us; a command
-# substitution about 0.2 ms): the helper's regex for this scope (_autovenv_scope_re) names the
-# directories one and two levels below it; deeper ones are walked up by regex captures; one
-# `path` call tests all of them at once. fish < 3.5 has no `path`: it always asks the helper.
+# substitution about 0.2 ms): the helper's regex for this scope (_autovenv_scope_re) matches
+# the scope and below, naming the directories one and two levels down; deeper ones are walked
+# up by regex captures; one `path` call tests all of them at once. fish < 3.5 has no `path`:
+# it always asks the helper.
 set -g _autovenv_scope_re '(?!)'
 if set -q _autovenv_has_path[1]
     function _autovenv_in_scope
-        if test "$PWD" != "$_autovenv_scope"
-            string match -qr -- $_autovenv_scope_re $PWD; or return 1
-            set -l dirs $_autovenv_d1 $_autovenv_d2
-            if set -q _autovenv_deeper[1]
-                set -l dir $PWD
-                while test "$dir" != "$_autovenv_d2"
-                    set -a dirs $dir
-                    # dir := its parent
-                    string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or return 1
-                end
+        string match -qr -- $_autovenv_scope_re $PWD; or return 1
+        set -l dirs $_autovenv_d1 $_autovenv_d2  # none when $PWD is the scope itself
+        if set -q _autovenv_deeper[1]
+            set -l dir $PWD
+            while test "$dir" != "$_autovenv_d2"
+                set -a dirs $dir
+                # dir := its parent
+                string match -qr -- '(?s)^(?<dir>/.*)/[^/]*\z' $dir; or return 1
             end
-            path filter -q -t link -- $dirs; and return 1
-            path filter -q -- $dirs/$_autovenv_probes $_autovenv_watch_absent; and return 1
-            if set -q _autovenv_globs[1]
-                set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
-                for pattern in $_autovenv_globs
-                    string match -q -- "*/$pattern" $entries; and return 1
-                end
+        end
+        path filter -q -t link -- $dirs; and return 1
+        path filter -q -- $dirs/$_autovenv_probes $_autovenv_watch_absent; and return 1
+        if set -q _autovenv_globs[1]
+            set -l entries $dirs/*  # `set` tolerates no match; names are compared as data
+            for pattern in $_autovenv_globs
+                string match -q -- "*/$pattern" $entries; and return 1
             end
-        else
-            path filter -q -- $_autovenv_watch_absent; and return 1
         end
         # A watched path that looks gone may be a dangling link: the slow path checks exactly.
         not path filter -vq -- $_autovenv_watch_present

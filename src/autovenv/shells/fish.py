@@ -24,15 +24,16 @@ def regex_literal(text: str) -> str:
 
 
 def scope_regex(directory: str) -> str:
-    """A pattern for `string match -r` that matches a path below `directory` and names the
-    directories between: _autovenv_d1 (one level below), _autovenv_d2 (two levels, when the
-    path is that deep) and _autovenv_deeper (what lies below that). fish sets a variable per
-    named group, so one builtin call replaces a walk of three statements per level (each
-    fish statement costs about 10 us). '' holds nowhere: a pattern that never matches."""
+    """A pattern for `string match -r` that matches `directory` and the paths below it, and
+    names the directories between: _autovenv_d1 (one level below), _autovenv_d2 (two
+    levels, when the path is that deep) and _autovenv_deeper (what lies below that). fish
+    sets a variable per named group, so one builtin call replaces a walk of three statements
+    per level (each fish statement costs about 10 us). '' holds nowhere: a pattern that
+    never matches."""
     if not directory:
         return "(?!)"
     top = "" if directory == "/" else regex_literal(directory)
-    return (f"(?s)^(?=(?<_autovenv_d1>{top}/[^/]+))"
+    return (f"(?s)^(?={top}(?:/|\\z))(?=(?<_autovenv_d1>{top}/[^/]+))?"
             f"(?:(?<_autovenv_d2>{top}/[^/]+/[^/]+)(?<_autovenv_deeper>/.+)?)?")
 
 
