@@ -124,3 +124,15 @@ def test_generic_console_script_gets_a_note_with_the_fix() -> None:
         assert check.status == doctor.OK
     else:  # the dev venv's editable install: pip's script
         assert check.status == doctor.NOTE and "autovenv.launcher" in check.fix
+
+
+def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from autovenv import preload
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as the helper runs it (-I)
+    assert preload.rebuild()
+    check = doctor.check_bundle()
+    assert check.status == doctor.OK and preload.bundle_path() in check.text
+    monkeypatch.setattr(preload, "state", lambda: "stale")
+    check = doctor.check_bundle()
+    assert check.status == doctor.NOTE and check.fix.endswith("-I -m autovenv.preload")

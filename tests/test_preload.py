@@ -219,3 +219,14 @@ def test_a_bundle_cut_short_in_the_creation_part_still_creates(package: Path, en
     assert done.returncode == 0, done.stderr
     assert f"VIRTUAL_ENV='{new_project}/.venv'" in done.stdout
     assert len(bundle.read_bytes()) > hot_end + 100  # rebuilt whole
+
+
+def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
+    assert preload.state(str(package)) == "missing"
+    assert preload.rebuild(str(package))
+    assert preload.state(str(package)) == "fresh"
+    fs = package / "fs.py"
+    fs.write_text(fs.read_text() + "\n")
+    assert preload.state(str(package)) == "stale"
+    Path(preload.bundle_path(str(package))).write_bytes(b"junk")
+    assert preload.state(str(package)) == "stale"

@@ -109,6 +109,21 @@ def check_launcher() -> Check | None:
                  "third slower", f"{sys.executable} -I -m autovenv.launcher {own}")
 
 
+def check_bundle() -> Check:
+    """Do the hook path's modules load from their one cached file (preload.py)?"""
+    from autovenv import preload
+
+    state = preload.state()
+    path = preload.bundle_path()
+    if state == "fresh":
+        return Check(OK, f"the hook's modules load from one cached file ({path})")
+    if state == "unwritable":
+        return Check(NOTE, f"the hook's modules cannot be cached in {path} (read-only): each cd "
+                     "that runs the helper imports them one by one, a little slower")
+    return Check(NOTE, f"the hook's cached modules ({path}) are {state}; the next cd makes them anew",
+                 f"{sys.executable} -I -m autovenv.preload")
+
+
 def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:
     """Run the per-cd helper exactly as the snippet does (paused, at /, so it changes nothing)."""
     python, helper = sys.executable, helper_path()
@@ -206,7 +221,7 @@ def run_checks(env: Mapping[str, str], shell: str | None = None) -> list[Check]:
             rc = Check(FAIL, str(e))
         checks.append(rc)
         checks.append(check_loaded(name, env, in_rc=rc.status != FAIL))
-    checks += [check_helper(name, env), check_command(env)]
+    checks += [check_helper(name, env), check_bundle(), check_command(env)]
     launcher = check_launcher()
     if launcher is not None:
         checks.append(launcher)

@@ -220,6 +220,28 @@ def outdated() -> bool:
     return _loaded is None or _loaded.stale
 
 
+def state(package_dir: str = _PACKAGE_DIR) -> str:
+    """For `autovenv doctor`: "fresh", "stale" (a source changed since), "missing" or
+    "unwritable" (no bundle, and none can be written here). Installs nothing."""
+    try:
+        with open(bundle_path(package_dir), "rb") as f:
+            header = f.read(_HEADER)
+            if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
+                return "stale"
+            index = marshal.loads(f.read(int.from_bytes(header[-8:-4], "little")))
+        for name in EAGER + ON_DEMAND + ON_CREATION:
+            path, mtime, size = index[name][:3]
+            if _stamp(path) != (mtime, size):
+                return "stale"
+        return "fresh"
+    except FileNotFoundError:
+        cache = bundle_path(package_dir).rpartition(_SEP)[0]
+        writable = access(cache, W_OK) or access(package_dir, W_OK)
+        return "missing" if writable and not sys.dont_write_bytecode else "unwritable"
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        return "stale"
+
+
 _FUTURE_LINE = b"\nfrom __future__ import annotations\n"
 
 
