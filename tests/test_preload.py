@@ -230,3 +230,17 @@ def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
     assert preload.state(str(package)) == "stale"
     Path(preload.bundle_path(str(package))).write_bytes(b"junk")
     assert preload.state(str(package)) == "stale"
+
+
+def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path, project: Path,
+                                                                  env: dict[str, str], tmp_path: Path) -> None:
+    assert preload.rebuild(str(package))
+    copy = tmp_path / "copy" / "autovenv"
+    shutil.copytree(package, copy)  # the bundle comes along, naming the original's sources
+    venvs = copy / "venvs.py"
+    venvs.write_text(venvs.read_text() + "\n_real_prompt_name = prompt_name\n"
+                     "def prompt_name(venv, holder):\n    return 'copy-' + _real_prompt_name(venv, holder)\n")
+    assert preload.state(str(copy)) == "stale"
+    done = helper_run(copy, project, env)
+    assert "VIRTUAL_ENV_PROMPT='copy-proj'" in done.stdout, done.stderr
+    assert preload.state(str(copy)) == "fresh" and preload.state(str(package)) == "fresh"

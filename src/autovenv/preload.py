@@ -175,8 +175,9 @@ def load(package_dir: str = _PACKAGE_DIR) -> bool:
         if len(hot) != _HEADER + index_length + hot_length:
             raise EOFError("truncated")
         index = marshal.loads(memoryview(hot)[_HEADER : _HEADER + index_length])
-        if type(index) is not dict:
-            raise ValueError("no index")
+        # Made for this package directory: a copied or moved package has its own sources.
+        if type(index) is not dict or index.pop("", None) != package_dir:
+            raise ValueError("not the index of this package")
     except (OSError, ValueError, EOFError, TypeError):
         f.close()
         return False
@@ -229,6 +230,8 @@ def state(package_dir: str = _PACKAGE_DIR) -> str:
             if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
                 return "stale"
             index = marshal.loads(f.read(int.from_bytes(header[-8:-4], "little")))
+        if index.get("") != package_dir:
+            return "stale"
         for name in EAGER + ON_DEMAND + ON_CREATION:
             path, mtime, size = index[name][:3]
             if _stamp(path) != (mtime, size):
@@ -271,7 +274,8 @@ def build(package_dir: str = _PACKAGE_DIR) -> bytes:
             raise OSError(f"{path} is being rewritten")
         stamps[name] = (path, mtime, size)
         blobs.append((name, marshal.dumps(_compile(source, path))))
-    index, offset, hot_length = {}, 0, 0
+    index: dict[str, object] = {"": package_dir}
+    offset = hot_length = 0
     for name, blob in blobs:
         index[name] = (*stamps[name], offset, len(blob))
         offset += len(blob)
