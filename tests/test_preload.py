@@ -188,13 +188,20 @@ def _top_level_imports(name: str) -> set[str]:
     return found & set(BUNDLED)
 
 
-def test_eager_modules_come_after_what_they_import() -> None:
-    for i, name in enumerate(preload.EAGER):
-        earlier = set(preload.EAGER[:i])
+@pytest.mark.parametrize("order", [preload.EAGER, *preload.PRELUDES.values()])
+def test_modules_run_in_a_row_come_after_what_they_import(order: tuple[str, ...]) -> None:
+    for i, name in enumerate(order):
+        earlier = set(order[:i])
         parent = name.rpartition(".")[0]
         assert parent == "autovenv" or parent in earlier, f"{name} runs before its package {parent}"
-        eager_deps = _top_level_imports(name) & set(preload.EAGER)
-        assert eager_deps <= earlier, f"{name} imports {sorted(eager_deps - earlier)}, which run later"
+        deps = _top_level_imports(name) & set(order)
+        assert deps <= earlier, f"{name} imports {sorted(deps - earlier)}, which run later"
+
+
+def test_a_prelude_holds_what_its_module_imports_at_its_top_level() -> None:
+    for name, prelude in preload.PRELUDES.items():
+        missing = _top_level_imports(name) - set(prelude) - set(preload.EAGER)
+        assert not missing, f"{name} imports {sorted(missing)} outside its prelude"
 
 
 def test_the_bundle_lists_each_module_once_and_every_one_exists() -> None:

@@ -64,6 +64,20 @@ ON_CREATION = (
     "autovenv.create",
     "autovenv.interpreters",
 )
+# Run, in this order and without importlib's search, just before the key is imported: what
+# it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
+PRELUDES = {
+    "autovenv.create": (
+        "autovenv.errors",
+        "autovenv.leantoml",
+        "autovenv.tomlfile",
+        "autovenv.locations",
+        "autovenv.config",
+        "autovenv.fsops",
+        "autovenv.trust",
+        "autovenv.interpreters",
+    ),
+}
 PACKAGES = ("autovenv.shells",)
 
 _HERE = __file__
@@ -135,6 +149,8 @@ class _Bundle:
     def find_spec(self, name: str, path: object = None, target: object = None) -> "object | None":
         if not self.has(name):
             return None
+        for first in PRELUDES.get(name, ()):
+            _run_from(self, first)
         try:
             self.ready[name] = self.code(name)
         except (OSError, ValueError, EOFError, TypeError):
@@ -184,14 +200,20 @@ def load(package_dir: str = _PACKAGE_DIR) -> bool:
     bundle = _loaded = _Bundle(f, index, hot, _HEADER + index_length)
     sys.meta_path.insert(0, bundle)  # type: ignore[arg-type]
     for name in EAGER:
-        if name not in sys.modules and bundle.has(name):
-            try:
-                code = bundle.code(name)
-            except (OSError, ValueError, EOFError, TypeError):
-                bundle.stale = True
-                continue  # imported the ordinary way when needed
-            _run(name, code, bundle)
+        _run_from(bundle, name)
     return not bundle.stale
+
+
+def _run_from(bundle: _Bundle, name: str) -> None:
+    """Run module `name` from the bundle unless it has run; when the bundle cannot serve it,
+    it is imported the ordinary way when needed."""
+    if name not in sys.modules and bundle.has(name):
+        try:
+            code = bundle.code(name)
+        except (OSError, ValueError, EOFError, TypeError):
+            bundle.stale = True
+            return
+        _run(name, code, bundle)
 
 
 def _run(name: str, code: "CodeType", bundle: _Bundle) -> None:
