@@ -76,3 +76,13 @@ def test_allow_outside_a_project_is_a_clear_error(tmp_path, data_dir):
 def test_status_of_a_missing_directory(tmp_path):
     r = autovenv("status", str(tmp_path / "nope"))
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_status_names_a_malformed_pyproject_once(tmp_path, data_dir):
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text("[project\nname = 1\n")
+    info = json.loads(autovenv("status", "--json", str(proj), env={"AUTOVENV_CONFIG": str(tmp_path / "none")}).stdout)
+    assert info["rule"] == 2
+    named = [p for p in info["problems"] if str(proj / "pyproject.toml") in p]
+    assert len(named) == 1 and "line 1" in named[0]

@@ -188,6 +188,19 @@ def find(start: str, env: Mapping[str, str]) -> Finding:
 
 def _workspace_root(member: str, walk: _Walk) -> str | None:
     """The uv workspace root that `member` belongs to (not itself), or None."""
+    # Only an ancestor's pyproject.toml can make `member` a member: without one, no TOML is
+    # read here (a new project's cd reads its pyproject once, for the config).
+    candidates = []
+    directory = fs.dirname(member)
+    while directory in walk.searched:
+        if fs.isfile(fs.join(directory, "pyproject.toml")):
+            candidates.append(directory)
+        parent = fs.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    if not candidates:
+        return None
     from autovenv.errors import ConfigError
     from autovenv.tomlfile import read_toml
 
@@ -198,21 +211,14 @@ def _workspace_root(member: str, walk: _Walk) -> str | None:
         return None
     if _uv_workspace(own) is not None:
         return None  # it is a workspace root itself
-    directory = fs.dirname(member)
-    while directory in walk.searched:
-        candidate = fs.join(directory, "pyproject.toml")
-        if fs.isfile(candidate):
-            try:
-                workspace = _uv_workspace(read_toml(candidate))
-            except ConfigError as e:
-                walk.problems.append(str(e))
-                workspace = None
-            if workspace is not None and _is_member(directory, workspace, member):
-                return directory
-        parent = fs.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
+    for directory in candidates:
+        try:
+            workspace = _uv_workspace(read_toml(fs.join(directory, "pyproject.toml")))
+        except ConfigError as e:
+            walk.problems.append(str(e))
+            workspace = None
+        if workspace is not None and _is_member(directory, workspace, member):
+            return directory
     return None
 
 

@@ -48,6 +48,11 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
             from autovenv.create import hints
 
             info["hints"] = hints(finding.venv, finding.holder, env)
+    project = finding.project or finding.holder
+    if project:  # a pyproject.toml or config file that cannot be read: creation would say so
+        from autovenv import config
+
+        info["problems"] += [p for p in config.load(project, env).problems if p not in info["problems"]]
     return info
 
 
