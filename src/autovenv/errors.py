@@ -13,9 +13,5 @@ class BrokenVenv(AutovenvError):
     """A .venv that is not a usable venv: no pyvenv.cfg, dangling link, bad redirect."""
 
 
-class UntrustedVenv(AutovenvError):
-    """A venv the user has not allowed (or has denied)."""
-
-
 class NoInterpreter(AutovenvError):
     """No installed Python satisfies the project's request."""

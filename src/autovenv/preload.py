@@ -128,7 +128,7 @@ class _Bundle:
         try:
             if _stamp(entry[0]) == (entry[1], entry[2]):
                 return True
-        except OSError:
+        except Exception:  # gone, unreadable, or an entry that makes no sense
             pass
         self.stale = True
         del self.index[name]
@@ -332,7 +332,7 @@ def rebuild(package_dir: str = _PACKAGE_DIR) -> bool:
             except OSError:
                 pass
             raise
-    except (OSError, SyntaxError, ValueError):
+    except Exception:  # a cache: failing to write it must never fail the answer
         return False
     return True
 
