@@ -8,10 +8,11 @@ imported the ordinary way (as a stale .pyc would be recompiled), and the caller 
 bundle after its answer. It lives in the package's __pycache__, like the .pyc files it
 stands for; where that is not writable, imports stay ordinary (slower, never wrong).
 
-Layout: magic, the lengths of the index and of the hot modules' code, the index (name ->
-source, mtime, size, offset, length), then each module's marshalled code. The hot part
-(index and the modules of a plain boundary cd) is read in one go; a creation module is read
-from the file when imported, so a plain cd does not pay for the creation path's pages.
+Layout: magic, the lengths of the index and of the hot modules' code, the index (the package
+directory it was made for; name -> source, mtime, size, offset, length), then each module's
+marshalled code. The hot part (index and the modules of a plain boundary cd) is read in one
+go; a creation module is read from the file when imported, so a plain cd does not pay for the
+creation path's pages.
 """
 
 # No `from __future__ import annotations` here (see _compile): annotations 3.9 cannot
