@@ -251,3 +251,16 @@ def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path,
     done = helper_run(copy, project, env)
     assert "VIRTUAL_ENV_PROMPT='copy-proj'" in done.stdout, done.stderr
     assert preload.state(str(copy)) == "fresh" and preload.state(str(package)) == "fresh"
+
+
+def test_a_bundle_older_than_the_module_lists_is_rebuilt(package: Path, project: Path, env: dict[str, str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bundle made before a module joined the lists: every stamp in it still matches.
+    monkeypatch.setattr(preload, "_BUNDLED", preload._BUNDLED[:-1])
+    Path(preload.bundle_path(str(package))).parent.mkdir()
+    Path(preload.bundle_path(str(package))).write_bytes(preload.build(str(package)))
+    monkeypatch.undo()
+    assert preload.state(str(package)) == "stale"
+    done = helper_run(package, project, env)
+    assert done.returncode == 0, done.stderr
+    assert preload.state(str(package)) == "fresh"

@@ -9,10 +9,10 @@ bundle after its answer. It lives in the package's __pycache__, like the .pyc fi
 stands for; where that is not writable, imports stay ordinary (slower, never wrong).
 
 Layout: magic, the lengths of the index and of the hot modules' code, the index (the package
-directory it was made for; name -> source, mtime, size, offset, length), then each module's
-marshalled code. The hot part (index and the modules of a plain boundary cd) is read in one
-go; a creation module is read from the file when imported, so a plain cd does not pay for the
-creation path's pages.
+directory and module lists it was made for; name -> source, mtime, size, offset, length),
+then each module's marshalled code. The hot part (index and the modules of a plain boundary
+cd) is read in one go; a creation module is read from the file when imported, so a plain cd
+does not pay for the creation path's pages.
 """
 
 # No `from __future__ import annotations` here (see _compile): annotations 3.9 cannot
@@ -80,6 +80,7 @@ PRELUDES = {
     ),
 }
 PACKAGES = ("autovenv.shells",)
+_BUNDLED = EAGER + ON_DEMAND + ON_CREATION
 
 _HERE = __file__
 _PACKAGE_DIR = _HERE[: max(_HERE.rfind("/"), _HERE.rfind("\\"))]
@@ -89,6 +90,8 @@ _SEP = _HERE[len(_PACKAGE_DIR)]
 _MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER + b"autovenv-bundle-2\n"
 _HEADER = len(_MAGIC) + 8  # then two lengths, 4 bytes each, little-endian
 _ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
+# What a missing, truncated or foreign bundle raises while it is read or unmarshalled.
+_UNREADABLE = (OSError, ValueError, EOFError, TypeError)
 
 
 def bundle_path(package_dir: str = _PACKAGE_DIR) -> str:
@@ -154,7 +157,7 @@ class _Bundle:
             _run_from(self, first)
         try:
             self.ready[name] = self.code(name)
-        except (OSError, ValueError, EOFError, TypeError):
+        except _UNREADABLE:
             self.stale = True
             del self.index[name]
             return None  # the ordinary import
@@ -174,6 +177,25 @@ class _Bundle:
 _loaded: "_Bundle | None" = None
 
 
+def _read(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
+    """The index, the hot part (header included) and where the code starts in it, of an open
+    bundle made for `package_dir`; ValueError, EOFError or OSError when it is not that."""
+    header = f.read(_HEADER)
+    if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
+        raise ValueError("not a bundle of this interpreter and format")
+    index_length = int.from_bytes(header[-8:-4], "little")
+    hot_length = int.from_bytes(header[-4:], "little")
+    hot = header + f.read(index_length + hot_length)
+    if len(hot) != _HEADER + index_length + hot_length:
+        raise EOFError("truncated")
+    index = marshal.loads(memoryview(hot)[_HEADER : _HEADER + index_length])
+    # Made for this package directory (a copied or moved package has its own sources) and for
+    # these module lists.
+    if type(index) is not dict or index.pop("", None) != (package_dir, _BUNDLED):
+        raise ValueError("not the index of this package")
+    return index, hot, _HEADER + index_length
+
+
 def load(package_dir: str = _PACKAGE_DIR) -> bool:
     """Run the eager modules and serve the others from the bundle. False when the bundle is
     missing, unreadable, from another interpreter or out of date: `rebuild()` then helps."""
@@ -183,22 +205,11 @@ def load(package_dir: str = _PACKAGE_DIR) -> bool:
     except OSError:
         return False
     try:
-        header = f.read(_HEADER)
-        if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
-            raise ValueError("not a bundle of this interpreter and format")
-        index_length = int.from_bytes(header[-8:-4], "little")
-        hot_length = int.from_bytes(header[-4:], "little")
-        hot = header + f.read(index_length + hot_length)
-        if len(hot) != _HEADER + index_length + hot_length:
-            raise EOFError("truncated")
-        index = marshal.loads(memoryview(hot)[_HEADER : _HEADER + index_length])
-        # Made for this package directory: a copied or moved package has its own sources.
-        if type(index) is not dict or index.pop("", None) != package_dir:
-            raise ValueError("not the index of this package")
-    except (OSError, ValueError, EOFError, TypeError):
+        index, hot, base = _read(f, package_dir)
+    except _UNREADABLE:
         f.close()
         return False
-    bundle = _loaded = _Bundle(f, index, hot, _HEADER + index_length)
+    bundle = _loaded = _Bundle(f, index, hot, base)
     sys.meta_path.insert(0, bundle)  # type: ignore[arg-type]
     for name in EAGER:
         _run_from(bundle, name)
@@ -211,7 +222,7 @@ def _run_from(bundle: _Bundle, name: str) -> None:
     if name not in sys.modules and bundle.has(name):
         try:
             code = bundle.code(name)
-        except (OSError, ValueError, EOFError, TypeError):
+        except _UNREADABLE:
             bundle.stale = True
             return
         _run(name, code, bundle)
@@ -249,13 +260,8 @@ def state(package_dir: str = _PACKAGE_DIR) -> str:
     "unwritable" (no bundle, and none can be written here). Installs nothing."""
     try:
         with open(bundle_path(package_dir), "rb") as f:
-            header = f.read(_HEADER)
-            if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
-                return "stale"
-            index = marshal.loads(f.read(int.from_bytes(header[-8:-4], "little")))
-        if index.get("") != package_dir:
-            return "stale"
-        for name in EAGER + ON_DEMAND + ON_CREATION:
+            index = _read(f, package_dir)[0]
+        for name in _BUNDLED:
             path, mtime, size = index[name][:3]
             if _stamp(path) != (mtime, size):
                 return "stale"
@@ -264,7 +270,7 @@ def state(package_dir: str = _PACKAGE_DIR) -> str:
         cache = bundle_path(package_dir).rpartition(_SEP)[0]
         writable = access(cache, W_OK) or access(package_dir, W_OK)
         return "missing" if writable and not sys.dont_write_bytecode else "unwritable"
-    except (OSError, ValueError, EOFError, TypeError, KeyError):
+    except (*_UNREADABLE, KeyError):
         return "stale"
 
 
@@ -288,7 +294,7 @@ def _compile(source: bytes, path: str) -> "CodeType":
 def build(package_dir: str = _PACKAGE_DIR) -> bytes:
     """The bundle's bytes, compiled from the sources now. OSError when one cannot be read."""
     stamps, blobs = {}, []
-    for name in EAGER + ON_DEMAND + ON_CREATION:
+    for name in _BUNDLED:
         path = source_path(name, package_dir)
         mtime, size = _stamp(path)
         with open(path, "rb") as f:
@@ -297,7 +303,7 @@ def build(package_dir: str = _PACKAGE_DIR) -> bytes:
             raise OSError(f"{path} is being rewritten")
         stamps[name] = (path, mtime, size)
         blobs.append((name, marshal.dumps(_compile(source, path))))
-    index: dict[str, object] = {"": package_dir}
+    index: dict[str, object] = {"": (package_dir, _BUNDLED)}
     offset = hot_length = 0
     for name, blob in blobs:
         index[name] = (*stamps[name], offset, len(blob))
