@@ -303,12 +303,14 @@ else
     old_env=""
 fi
 [ -x "$env_dir/bin/autovenv" ] || die "the install did not provide $env_dir/bin/autovenv"
-# The generic console script starts Python with site-packages and imports `re`: swap in one
-# that starts lean (`autovenv hook` runs in every new shell). Without it autovenv still works.
+# The generic console script starts Python with site-packages and imports `re`: swap in a sh
+# script that prints the kept hook text (`autovenv hook` runs in every new shell) and starts
+# Python lean for the rest. Without it autovenv still works, only slower.
 "$env_dir/bin/python" -I -m autovenv.launcher "$env_dir/bin/autovenv" </dev/null ||
     warn "kept the generic $env_dir/bin/autovenv (slower start-up; see above)"
-# The hook path's modules in one file (autovenv/preload.py); the first cd would make it anyway.
-"$env_dir/bin/python" -I -m autovenv.preload </dev/null || :
+# The hook path's modules in one file (autovenv/preload.py), then each shell's hook text made
+# from them (autovenv/hookcache.py); the first new shell and the first cd would make them anyway.
+"$env_dir/bin/python" -I -m autovenv.hookcache </dev/null || :
 
 # Replace the link in one step (a new link renamed over the old one).
 ln -s "$env_dir/bin/autovenv" "$link.tmp.$$" && mv -f "$link.tmp.$$" "$link" ||

@@ -80,7 +80,7 @@ class World:
             # As install.sh does: the lean launcher in place of the generic console script.
             subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.launcher",
                             str(venv / "bin/autovenv")], **quiet)
-            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.preload"], **quiet)
+            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.hookcache"], **quiet)
             helpers = sorted(venv.glob("lib/python*/site-packages/autovenv/helper.py"))
             return (str(venv / "bin/python"), str(venv / "bin/autovenv"), str(helpers[0]),
                     "fresh `uv pip install --compile-bytecode` of this checkout, with install.sh's "

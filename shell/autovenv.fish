@@ -4,6 +4,7 @@
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 set -g _autovenv_python __AUTOVENV_PYTHON__
 set -g _autovenv_helper __AUTOVENV_HELPER__
+set -g _autovenv_seeds __AUTOVENV_SEEDS__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
@@ -26,6 +27,7 @@ set -g _autovenv_prompt_pending ''
 set -g _autovenv_seed_key ''
 set -g _autovenv_seed ''
 set -g _autovenv_seed_messages ''
+set -g _autovenv_seed_names
 # fish >= 3.5 has the `path` builtin the shortcuts need; without it every prompt asks the helper.
 set -g _autovenv_has_path
 contains path (builtin -n); and set -g _autovenv_has_path 1
@@ -126,13 +128,22 @@ end
 function _autovenv_run
     set -l out
     set -l rc 0
+    set -l seed ''
+    if test -z "$_autovenv_answer"
+        # A new shell: the answer left for one opened here, if it holds; else leave one.
+        if _autovenv_warm_start
+            _autovenv_sync_prompt
+            return 0
+        end
+        set seed 1
+    end
     if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
         if test -n "$_autovenv_failed"
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 $_autovenv_python -I -S $_autovenv_helper export fish 2>/dev/null | string collect)
             set rc $pipestatus[1]
         else
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 $_autovenv_python -I -S $_autovenv_helper export fish | string collect)
             set rc $pipestatus[1]
         end
@@ -184,12 +195,21 @@ function _autovenv_hook --on-event fish_prompt
     set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
 end
 
+# Is the shell still as it was when the first answer was made? (every variable it depends on;
+# a list, such as PATH, joined with ':' as the helper sees it)
+function _autovenv_seed_matches
+    set -l key ''
+    for name in $_autovenv_seed_names
+        set -l value (string join : -- $$name)
+        set key "$key$value"\x1f
+    end
+    test -n "$key" -a "$key" = "$_autovenv_seed_key"
+end
+
 # The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
 # It is used only if the shell is still where and as it was when the answer was made.
 function _autovenv_apply_seed
-    set -l sep \x1f
-    set -l path (string join : -- $PATH)
-    test "$_autovenv_seed_key" = "$PWD$sep$path$sep$VIRTUAL_ENV$sep$AUTOVENV_VENV$sep$AUTOVENV_DISABLE"; or return 0
+    _autovenv_seed_matches; or return 0
     test -n "$_autovenv_seed"; and printf '%s\n' "$_autovenv_seed" | source
     _autovenv_split_watch
     test -n "$_autovenv_seed_messages"; and printf '%s\n' "$_autovenv_seed_messages" >&2
@@ -198,6 +218,21 @@ function _autovenv_apply_seed
     set -g _autovenv_stale ''
     set -g _autovenv_prompt_pending 1  # the rc file may define fish_prompt after this line
     set -g _autovenv_key ''
+end
+
+# The first answer the helper left for a new shell opened in this directory (hookcache.py):
+# used if the shell is as that one was, the files it was read from are older than it, and it
+# still holds (scope, watched paths). A new shell then starts no process before its prompt.
+function _autovenv_warm_start
+    test -n "$_autovenv_seeds"; or return 1
+    set -l seed $_autovenv_seeds/(string replace -a % %25 -- $PWD | string replace -a / %2F)
+    set -g _autovenv_seed_files
+    test -f "$seed"; and source $seed; and _autovenv_seed_matches; or return 1
+    for file in $_autovenv_seed_files
+        test -e "$file" -a "$seed" -nt "$file"; or return 1
+    end
+    _autovenv_apply_seed
+    _autovenv_in_scope; and not _autovenv_watch_changed
 end
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

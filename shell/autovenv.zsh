@@ -4,6 +4,7 @@
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 typeset -g _autovenv_python=__AUTOVENV_PYTHON__
 typeset -g _autovenv_helper=__AUTOVENV_HELPER__
+typeset -g _autovenv_seeds=__AUTOVENV_SEEDS__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
@@ -15,7 +16,7 @@ typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
 # $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
 typeset -g _autovenv_key='' _autovenv_sep=$'\x1f'
 typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
-typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=()
+typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=() _autovenv_seed_names=()
 
 # Does the last answer still hold for $PWD? Builtins only.
 _autovenv_in_scope() {
@@ -87,13 +88,21 @@ _autovenv_sync_prompt() {
 # Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
 _autovenv_run() {
     emulate -L zsh
-    local out rc=0
+    local out rc=0 seed=''
+    if [[ -z $_autovenv_answer ]]; then
+        # A new shell: the answer left for one opened here, if it holds; else leave one.
+        if _autovenv_warm_start; then
+            _autovenv_sync_prompt
+            return 0
+        fi
+        seed=1
+    fi
     if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
         if [[ -n $_autovenv_failed ]]; then
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export zsh 2>/dev/null) || rc=$?
         else
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export zsh) || rc=$?
         fi
     else
@@ -144,12 +153,21 @@ _autovenv_hook() {
     return $rc
 }
 
+# Is the shell still as it was when the first answer was made? (every variable it depends on)
+_autovenv_seed_matches() {
+    emulate -L zsh
+    local name key=''
+    for name in $_autovenv_seed_names; do
+        key+=${(P)name-}$_autovenv_sep
+    done
+    [[ -n $key && $key == "$_autovenv_seed_key" ]]
+}
+
 # The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
 # It is used only if the shell is still where and as it was when the answer was made.
 _autovenv_apply_seed() {
     emulate -L zsh
-    local sep=$'\x1f'
-    [[ ${_autovenv_seed_key-} == "$PWD$sep${PATH-}$sep${VIRTUAL_ENV-}$sep${AUTOVENV_VENV-}$sep${AUTOVENV_DISABLE-}" ]] || return 0
+    _autovenv_seed_matches || return 0
     builtin eval "$_autovenv_seed"
     _autovenv_split_watch
     [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
@@ -158,6 +176,22 @@ _autovenv_apply_seed() {
     _autovenv_stale=''
     _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
     _autovenv_key=''
+}
+
+# The first answer the helper left for a new shell opened in this directory (hookcache.py):
+# used if the shell is as that one was, the files it was read from are older than it, and it
+# still holds (scope, watched paths). A new shell then starts no process before its prompt.
+_autovenv_warm_start() {
+    emulate -L zsh
+    [[ -n $_autovenv_seeds ]] || return 1
+    local seed=$_autovenv_seeds/${${PWD//[%]/%25}//\//%2F} file
+    local -a _autovenv_seed_files
+    [[ -f $seed ]] && builtin source $seed && _autovenv_seed_matches || return 1
+    for file in $_autovenv_seed_files; do
+        [[ $seed -nt $file ]] || return 1
+    done
+    _autovenv_apply_seed
+    _autovenv_in_scope && ! _autovenv_watch_changed
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

@@ -1,4 +1,5 @@
-"""The lean `autovenv` command install.sh writes over the generic console script."""
+"""The `autovenv` command install.sh writes over the generic console script: a sh script that
+prints the kept hook text without starting Python, and starts Python lean for the rest."""
 
 from __future__ import annotations
 
@@ -7,39 +8,60 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autovenv import launcher
+from autovenv import hookcache, launcher
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
-def test_launcher_serves_hook_and_the_cli(tmp_path: Path) -> None:
+def env_for(tmp_path: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "d")}
+
+
+def keep_hook_texts() -> None:
+    """What install.sh does after writing the launcher: bundle, then every shell's hook text."""
+    subprocess.run([sys.executable, "-I", "-m", "autovenv.hookcache"], check=True)
+
+
+def test_hook_comes_from_the_kept_text_without_python(tmp_path: Path) -> None:
     target = tmp_path / "autovenv"
-    target.write_text("#!/bin/sh\necho generic\n")
-    assert launcher.write(str(target), sys.executable, SRC)
-    first = target.read_text().splitlines()[0]
-    assert first == f"#!{sys.executable} -IS"
+    # An interpreter that does not exist: whatever the launcher prints, it printed without one.
+    launcher.write(str(target), "/nonexistent/python3", SRC)
+    keep_hook_texts()
+    for shell in ("bash", "zsh", "fish"):
+        done = subprocess.run([str(target), "hook", shell], capture_output=True, text=True,
+                              env=env_for(tmp_path), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == Path(hookcache.text_path(shell)).read_text()
+        assert "_autovenv_hook" in done.stdout and "__AUTOVENV_" not in done.stdout
+    # A launcher newer than the texts (a reinstall, another interpreter) does not trust them:
+    # it asks Python, here the missing one.
+    launcher.write(str(target), "/nonexistent/python3", SRC)
+    stale = subprocess.run([str(target), "hook", "zsh"], capture_output=True, text=True,
+                           env=env_for(tmp_path), cwd=tmp_path)
+    assert stale.returncode != 0 and stale.stdout == ""
+
+
+def test_the_launcher_runs_python_for_everything_else(tmp_path: Path) -> None:
+    # An interpreter path with a space and a quote: the script quotes it for sh.
+    odd = tmp_path / "my pythons'" / "python3"
+    odd.parent.mkdir()
+    odd.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    odd.chmod(0o755)
+    target = tmp_path / "autovenv"
+    launcher.write(str(target), str(odd), SRC)
     assert os.access(target, os.X_OK)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "d")}
-    hook = subprocess.run([str(target), "hook", "bash"], capture_output=True, text=True, env=env,
-                          cwd=tmp_path)
-    assert hook.returncode == 0, hook.stderr
-    expected = subprocess.run([sys.executable, "-I", "-m", "autovenv", "hook", "bash"],
-                              capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert hook.stdout == expected.stdout and "_autovenv_hook" in hook.stdout
-    # Every other command needs click from site-packages, which the launcher turns on.
+    env = env_for(tmp_path)
     version = subprocess.run([str(target), "--version"], capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout.startswith("autovenv, version "), version.stderr
     bad = subprocess.run([str(target), "hook", "tcsh-nope"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-
-
-def test_a_path_that_cannot_go_on_a_shebang_keeps_the_generic_script(tmp_path: Path) -> None:
-    target = tmp_path / "autovenv"
-    target.write_text("generic")
-    assert not launcher.write(str(target), "/opt/my pythons/bin/python", SRC)
-    assert not launcher.write(str(target), "/" + "x" * 200 + "/python", SRC)
-    assert target.read_text() == "generic"
-    assert sorted(os.listdir(tmp_path)) == ["autovenv"]
+    # No kept text for this launcher yet (it is newer than them): Python makes the hook text.
+    hook = subprocess.run([str(target), "hook", "bash"], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+    assert hook.returncode == 0 and "_autovenv_hook" in hook.stdout, hook.stderr
+    assert launcher.is_launcher(target.read_text(), str(odd))
+    assert not launcher.is_launcher(target.read_text(), sys.executable)
+    assert not launcher.is_launcher("#!/usr/bin/python3\nfrom autovenv.__main__ import main\n", str(odd))
 
 
 def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:

@@ -99,12 +99,14 @@ def check_launcher() -> Check | None:
     if not own:
         return None
     try:
-        with open(own, encoding="utf-8", errors="replace") as f:
-            head = f.read(512)
+        with open(own, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read(1 << 16)
     except OSError:
         return None
-    if head.startswith(f"#!{sys.executable} -IS") and "autovenv.launcher" in head:
-        return Check(OK, f"{own} starts Python lean (no site-packages for `autovenv hook`)")
+    from autovenv.launcher import is_launcher
+
+    if is_launcher(text, sys.executable):
+        return Check(OK, f"{own} is the lean launcher (`autovenv hook` from its cached text)")
     return Check(NOTE, f"{own} is the generic console script: `autovenv hook` starts about a "
                  "third slower", f"{sys.executable} -I -m autovenv.launcher {own}")
 

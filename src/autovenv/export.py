@@ -158,11 +158,16 @@ def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activa
 
 
 def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> str:
+    return answer_text(env, shell, messages)[0]
+
+
+def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> tuple[str, scope.Scope]:
+    """The statements for the shell, and the scope they hold for."""
     answer = decide(env, messages)
     changes = plan.changes(env, answer.decision)
     signature = answer.scope.signature()
     if not changes and not messages.new_keys and signature == env.get("_AUTOVENV_ANSWER"):
-        return ""
+        return "", answer.scope
     said = [k for k in env.get("_AUTOVENV_SAID", "").split(SAID_SEP) if k] + messages.new_keys
     lines = shell.render(changes)
     lines += shell.scope(answer.scope.directory)
@@ -171,17 +176,42 @@ def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> s
     lines += shell.set_local("_autovenv_watch", answer.scope.watch)
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines), answer.scope
 
 
-# What the shell's state must still be for the first answer to apply (see _autovenv_apply_seed).
-SEED_KEY = ("PWD", "PATH", "VIRTUAL_ENV", "AUTOVENV_VENV", "AUTOVENV_DISABLE")
+# Every variable an answer depends on: the shell's state must be the same in all of them for
+# a first answer made earlier (by `autovenv hook`, or left by the helper for new shells) to
+# apply. The snippets compare them by these names (_autovenv_seed_names), in this order.
+SEED_KEY = (
+    "PWD", "PATH", "VIRTUAL_ENV", "AUTOVENV_VENV", "AUTOVENV_PATH_ENTRY", "AUTOVENV_DISABLE",
+    "PYTHONHOME", "VIRTUAL_ENV_PROMPT", "UV_PROJECT_ENVIRONMENT", "HOME", "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME", "AUTOVENV_DATA_DIR", "AUTOVENV_CONFIG", "AUTOVENV_CEILING_DIRS",
+)
+
+
+def seed_lines(shell: shells.Shell, env: Mapping[str, str], answer: str, messages: Messages) -> list[str]:
+    """The statements that hand the snippet a first answer and what it was made for."""
+    key = "".join(env.get(name, "") + SAID_SEP for name in SEED_KEY)
+    lines = shell.set_local("_autovenv_seed_names", list(SEED_KEY))
+    lines += shell.set_local("_autovenv_seed_key", [key])
+    lines += shell.set_local("_autovenv_seed", [answer])
+    lines += shell.set_local("_autovenv_seed_messages", ["\n".join(messages.pending)])
+    return lines
+
+
+def static_text(shell: shells.Shell, python: str) -> str:
+    """The snippet as `autovenv hook` prints it before any answer; kept for the launcher."""
+    from autovenv import hookcache
+
+    text = shell.hook_text(python, hookcache.seeds_dir(shell.name) if shell.seeds_first_answer else "")
+    hookcache.keep_text(shell.name, text)
+    return text
 
 
 def hook_text(shell: shells.Shell, python: str, env: Mapping[str, str]) -> str:
     """The snippet, followed by the answer for the shell's current directory when it can carry
     one: the shell that evals it then reaches its first prompt without another process."""
-    text = shell.hook_text(python)
+    text = static_text(shell, python)
     if not shell.seeds_first_answer:
         return text
     try:
@@ -189,12 +219,36 @@ def hook_text(shell: shells.Shell, python: str, env: Mapping[str, str]) -> str:
         answer = render(env, shell, messages)
     except Exception:  # the first prompt will ask the helper, which reports properly
         return text
-    key = SAID_SEP.join(env.get(name, "") for name in SEED_KEY)
-    lines = shell.set_local("_autovenv_seed_key", [key])
-    lines += shell.set_local("_autovenv_seed", [answer])
-    lines += shell.set_local("_autovenv_seed_messages", ["\n".join(messages.pending)])
+    lines = seed_lines(shell, env, answer, messages)
     lines.append("_autovenv_apply_seed")
     return text + "".join(line + "\n" for line in lines)
+
+
+def is_new_shell(env: Mapping[str, str]) -> bool:
+    """A shell as a new one is: no answer yet, nothing said, nothing of autovenv's active."""
+    return not any(env.get(name) for name in (
+        "_AUTOVENV_ANSWER", "_AUTOVENV_SAID", "AUTOVENV_VENV", plan.STATE_PATH_ENTRY, "VIRTUAL_ENV",
+    )) and not any(name.startswith(plan.OLD_PREFIX) for name in env)
+
+
+def keep_seed(shell: shells.Shell, env: Mapping[str, str], answer: str, where: scope.Scope,
+              messages: Messages) -> None:
+    """Leave this first answer for the next new shell opened in this directory (hookcache.py):
+    only an answer made from files alone (no venv was created), with the files it was read
+    from, which must stay older than it."""
+    directory = env.get("PWD", "")
+    if ("autovenv.create" in sys.modules or not shell.seeds_first_answer or not is_new_shell(env)
+            or not fs.isabs(directory)):
+        return
+    from autovenv import hookcache, locations
+
+    files = [p[1:] for p in where.watch if p.startswith("1")]
+    candidates = [locations.config_file(env)]
+    if where.directory:
+        candidates.append(fs.join(where.directory, "pyproject.toml"))
+    files += [path for path in candidates if fs.isfile(path)]
+    lines = seed_lines(shell, env, answer, messages) + shell.set_local("_autovenv_seed_files", files)
+    hookcache.keep_seed(shell.name, directory, "".join(line + "\n" for line in lines))
 
 
 def write(stream: object, text: str) -> None:
@@ -221,7 +275,7 @@ def main(argv: list[str]) -> int:
     try:
         env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
-        out = render(env, shell, messages)
+        out, where = answer_text(env, shell, messages)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working
         what = f"{type(e).__name__}: {printable(str(e))}"
         write(sys.stderr, f"autovenv: internal error ({what}); please report it\n")
@@ -232,6 +286,8 @@ def main(argv: list[str]) -> int:
         write(sys.stdout, out)
     except OSError as e:  # stdout closed or unwritable (a full disk): say so, no traceback
         return cannot_write(e)
+    if env.get("_AUTOVENV_SEED") == "1":  # a new shell's first prompt (after the answer)
+        keep_seed(shell, env, out, where, messages)
     return 0
 
 

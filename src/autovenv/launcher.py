@@ -1,11 +1,16 @@
-"""Replace the generic `autovenv` console script with one that starts Python lean.
+"""Replace the generic `autovenv` console script with a small sh script that starts nothing
+for `autovenv hook SHELL` and starts Python lean for the rest.
 
-pip's and uv's console scripts start the interpreter with site-packages and import `re`
-before calling autovenv; for `autovenv hook SHELL`, which every new shell runs, that is half
-again the cost of a bare interpreter (issue 5). The script written here starts with `-IS`
-(isolated, no site), puts autovenv's own site-packages last on sys.path (behind the standard
-library, so nothing there can shadow a standard module), and lets __main__ turn site-packages
-on for the commands that need them. install.sh runs it after every install or upgrade:
+`autovenv hook SHELL` runs in every new shell. pip's and uv's console scripts start the
+interpreter with site-packages and import `re` first: half again a bare interpreter's start.
+The script written here
+- prints the hook text autovenv keeps beside its code (hookcache.py) with cat, when that text
+  is newer than this script (which names the interpreter), the bundle (which changes with the
+  code) and the shell's snippet files: no Python at a shell's start-up at all;
+- otherwise runs `python -IS` (isolated, no site), with autovenv's own site-packages last on
+  sys.path (behind the standard library, so nothing there can shadow a standard module);
+  __main__ turns site-packages on for the commands that need them, and makes the hook text.
+install.sh runs it after every install or upgrade:
 
     <env>/bin/python -I -m autovenv.launcher <env>/bin/autovenv
 
@@ -15,38 +20,50 @@ A `pip install --upgrade` done by hand puts the generic script back; it works, o
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sys
 
-# Linux reads at most 127 bytes of a #! line on older kernels, and splits it at whitespace.
-MAX_SHEBANG = 127
-
-TEMPLATE = """\
-#!{python} -IS
-# autovenv's command, written by autovenv.launcher: no site-packages at start-up, so that
-# `autovenv hook` costs about one bare interpreter start; other commands turn them on.
-import sys
-sys.path.append({packages!r})
-from autovenv.__main__ import main
-main()
+HEADER = """\
+#!/bin/sh
+# autovenv's command, written by autovenv.launcher: `autovenv hook SHELL` prints the hook text
+# kept beside autovenv's code while it is newer than what it was made from (no Python at a
+# shell's start-up); everything else starts Python without site-packages (see launcher.py).
 """
 
 
-def script_text(python: str, packages: str) -> str | None:
-    """The launcher for `python`, or None when its path cannot go on a #! line."""
-    shebang = f"#!{python} -IS"
-    if len(shebang.encode("utf-8", "surrogateescape")) > MAX_SHEBANG or any(c.isspace() for c in python):
-        return None
-    return TEMPLATE.format(python=python, packages=packages)
+def script_text(python: str, packages: str) -> str:
+    """The launcher for `python`, whose site-packages directory is `packages`."""
+    from autovenv import hookcache, preload, shells
+    from autovenv.shells.base import snippet_dir
+
+    q = shlex.quote
+    cat = shutil.which("cat", path="/bin:/usr/bin") or "cat"
+    lines = [HEADER, 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n', '    case $2 in\n']
+    for name in shells.names():
+        shell = shells.get(name)
+        sources = ['"$0"', q(preload.bundle_path()), q(os.path.join(snippet_dir(), shell.snippet))]
+        completion = os.path.join(snippet_dir(), "completion" + os.path.splitext(shell.snippet)[1])
+        if os.path.isfile(completion):
+            sources.append(q(completion))
+        text = hookcache.text_path(shell.name)
+        newer = " && ".join(f'[ "$t" -nt {s} ]' for s in sources)
+        lines.append(f"    {'|'.join((shell.name, *shell.aliases))})\n"
+                     f"        t={q(text)}\n"
+                     f"        {newer} && exec {q(cat)} -- \"$t\" ;;\n")
+    lines.append("    esac\nfi\n")
+    code = (f"import sys; sys.argv[0] = 'autovenv'; sys.path.append({packages!r}); "
+            "from autovenv.__main__ import main; main()")
+    lines.append(f'exec {q(python)} -IS -c {q(code)} "$@"\n')
+    return "".join(lines)
 
 
-def write(target: str, python: str, packages: str) -> bool:
+def write(target: str, python: str, packages: str) -> None:
     """Write the launcher over `target` in one step (a new file renamed over it)."""
     text = script_text(python, packages)
-    if text is None:
-        return False
     tmp = f"{target}.autovenv-tmp-{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as f:
+        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(text)
         os.chmod(tmp, 0o755)
         os.replace(tmp, target)
@@ -54,7 +71,11 @@ def write(target: str, python: str, packages: str) -> bool:
         if os.path.lexists(tmp):
             os.remove(tmp)
         raise
-    return True
+
+
+def is_launcher(head: str, python: str) -> bool:
+    """Does this script's start say it is our launcher for `python`? (autovenv doctor)"""
+    return head.startswith(HEADER) and f"exec {shlex.quote(python)} -IS -c " in head
 
 
 def main(argv: list[str]) -> int:
@@ -63,13 +84,10 @@ def main(argv: list[str]) -> int:
         return 2
     packages = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
-        written = write(argv[0], sys.executable, packages)
+        write(argv[0], sys.executable, packages)
     except OSError as e:
         print(f"autovenv: could not write {argv[0]}: {e.strerror}", file=sys.stderr)
         return 1
-    if not written:
-        print(f"autovenv: kept the generic {argv[0]}: the path of {sys.executable} cannot go on "
-              "a #! line (spaces, or too long)", file=sys.stderr)
     return 0
 
 

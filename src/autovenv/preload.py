@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
 if sys.platform == "win32":  # pragma: no cover - not run here
-    from nt import W_OK, access, getpid, mkdir, remove, replace, stat
+    from nt import W_OK, access, fstat, getpid, mkdir, remove, replace, stat
 else:
-    from posix import W_OK, access, getpid, mkdir, remove, replace, stat
+    from posix import W_OK, access, fstat, getpid, mkdir, remove, replace, stat
 
 # Run at load, in this order: every run of the helper needs them. A module comes after the
 # modules it imports at its top level and after its package (tests/test_preload.py checks;
@@ -43,7 +43,8 @@ EAGER = (
     "autovenv.shells",
     "autovenv.export",
 )
-# Read with the eager ones, run when imported: one shell's adapter, trust on entering a project.
+# Read with the eager ones, run when imported: one shell's adapter, trust on entering a project,
+# what a new shell keeps (hookcache).
 ON_DEMAND = (
     "autovenv.shells.base",
     "autovenv.shells.posix",
@@ -54,6 +55,7 @@ ON_DEMAND = (
     "autovenv.shells.pwsh",
     "autovenv.locations",
     "autovenv.trust",
+    "autovenv.hookcache",
 )
 # Read from the file when imported: the creation path, in a project that has no venv yet.
 ON_CREATION = (
@@ -253,6 +255,18 @@ def _run(name: str, code: "CodeType", bundle: _Bundle) -> None:
 def outdated() -> bool:
     """Whether this process found the bundle missing, damaged or out of date (so far)."""
     return _loaded is None or _loaded.stale
+
+
+def stamp() -> "str | None":
+    """The loaded bundle's identity (mtime and size, hex), while it is fresh: it changes with
+    every rebuild, so with every change to the hook path's code (hookcache.py keys by it)."""
+    if _loaded is None or _loaded.stale:
+        return None
+    try:
+        st = fstat(_loaded.file.fileno())
+    except (OSError, ValueError):
+        return None
+    return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
 def state(package_dir: str = _PACKAGE_DIR) -> str:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 PYTHON_PLACEHOLDER = "__AUTOVENV_PYTHON__"
 HELPER_PLACEHOLDER = "__AUTOVENV_HELPER__"
+SEEDS_PLACEHOLDER = "__AUTOVENV_SEEDS__"
 
 
 def snippet_dir() -> str:
@@ -35,7 +36,8 @@ class Shell:
     name: str = ""
     aliases: tuple[str, ...] = ()
     snippet: str = ""
-    # The snippet defines _autovenv_apply_seed: `autovenv hook` may append the first answer.
+    # The snippet defines _autovenv_apply_seed: `autovenv hook` may append the first answer,
+    # and the snippet looks for one the helper left for a new shell (hookcache.py).
     seeds_first_answer: bool = False
 
     def quote(self, value: str) -> str:
@@ -69,8 +71,9 @@ class Shell:
                 lines += self.rehash()
         return lines
 
-    def hook_text(self, python: str) -> str:
-        """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
+    def hook_text(self, python: str, seeds: str = "") -> str:
+        """The snippet with autovenv's interpreter, helper and seeds directory filled in,
+        quoted for this shell."""
         with open(fs.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
             text = f.read()
         # Tab completion rides along in the same text, so it costs no process at start-up.
@@ -78,6 +81,6 @@ class Shell:
         if fs.isfile(completion):
             with open(completion, encoding="utf-8") as f:
                 text += f.read()
-        return text.replace(PYTHON_PLACEHOLDER, self.quote(python)).replace(
-            HELPER_PLACEHOLDER, self.quote(helper_path())
-        )
+        return (text.replace(PYTHON_PLACEHOLDER, self.quote(python))
+                .replace(HELPER_PLACEHOLDER, self.quote(helper_path()))
+                .replace(SEEDS_PLACEHOLDER, self.quote(seeds)))
