@@ -15,8 +15,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from autovenv.launcher import is_launcher
 from tests.conftest import make_venv
-from tests.shells.harness import BASE_PATH, require_shell
+from tests.shells.harness import BASE_PATH, require_shell, require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALL_SH = REPO / "install.sh"
@@ -94,9 +95,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
 class Terminal:
     """An interactive shell started as a terminal starts it: no options, so it reads its rc."""
 
-    def __init__(self, shell: str, env: dict[str, str], cwd: Path):
+    def __init__(self, shell: str, env: dict[str, str], cwd: Path, trace: Path | None = None):
         path = require_shell(shell)
-        self.child = pexpect.spawn(path, [], env=env, cwd=str(cwd), encoding="utf-8",
+        argv = [path]
+        if trace:  # every program the shell and its children start, into `trace`
+            argv = [require_tool("strace"), "-f", "-qq", "-e", "trace=execve", "-o", str(trace), path]
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(cwd), encoding="utf-8",
                                    codec_errors="replace", timeout=30, dimensions=(50, 300))
         self.child.expect("PROMPT> ")
         self.transcript = self.child.before
@@ -137,8 +141,8 @@ def test_installed_from_the_checkout(installed: Installed) -> None:
     assert installed.link.is_symlink()
     assert os.readlink(installed.link) == str(installed.env_dir / "bin" / "autovenv")
     # The lean launcher, not pip's generic console script (issue 5: `autovenv hook` speed).
-    shebang = (installed.env_dir / "bin" / "autovenv").read_text().splitlines()[0]
-    assert shebang == f"#!{installed.env_dir}/bin/python -IS"
+    command = (installed.env_dir / "bin" / "autovenv").read_text()
+    assert is_launcher(command, f"{installed.env_dir}/bin/python"), command
     # A real interpreter, never a pyenv shim.
     base = (installed.env_dir / "pyvenv.cfg").read_text()
     assert "shims" not in base
@@ -162,6 +166,27 @@ def test_a_new_shell_has_a_working_hook(installed: Installed, project: Path, she
         term.close()
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_new_shell_in_a_known_project_starts_no_python(installed: Installed, project: Path,
+                                                         shell: str) -> None:
+    """Issue 5: `autovenv hook` is the kept text (cat), and the first answer is the one the
+    helper left when a new shell was last opened here (hookcache.py)."""
+    Terminal(shell, installed.env, project).close()  # asks the helper, which leaves its answer
+    log = project.parent / f"programs.{shell}"
+    term = Terminal(shell, installed.env, project, trace=log)
+    try:
+        out = term.run("printf '%s\\n' \"VE=[$VIRTUAL_ENV]\"")
+    finally:
+        term.close()
+    assert f"VE=[{project}/.venv]" in out, term.transcript
+    started = [line.split('"')[1] for line in log.read_text().splitlines() if "execve(" in line]
+    # The shell, the launcher and cat; nothing of autovenv's Python. (fish may also start its
+    # own tools, such as its man page completion generator, on a first start in a new HOME.)
+    assert str(installed.link) in started and shutil.which("cat", path="/bin:/usr/bin") in started
+    assert not any(p.startswith(str(installed.env_dir)) for p in started), started
+    assert "hook failed" not in term.transcript
+
+
 def test_doctor_is_healthy_in_a_new_shell(installed: Installed) -> None:
     term = Terminal("bash", installed.env, installed.home)
     try:
@@ -170,7 +195,7 @@ def test_doctor_is_healthy_in_a_new_shell(installed: Installed) -> None:
         term.close()
     assert "doctor-exit=0" in out, out
     assert "ok    the hook is loaded in this shell" in out
-    assert "starts Python lean" in out  # install.sh's launcher, not pip's generic script
+    assert "is the lean launcher" in out  # install.sh's launcher, not pip's generic script
     assert 'ok    hook line in' in out and "FAIL" not in out
 
 

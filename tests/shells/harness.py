@@ -22,14 +22,19 @@ AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 
-def require_shell(name: str) -> str:
-    """The shell's path; a missing shell skips locally and fails in CI."""
+def require_tool(name: str) -> str:
+    """The program's path; a missing one skips locally and fails in CI."""
     path = shutil.which(name)
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed, and CI must test every shell")
+            pytest.fail(f"{name} is not installed, and CI must test with it")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+def require_shell(name: str) -> str:
+    """The shell's path; a missing shell skips locally and fails in CI."""
+    return require_tool(name)
 
 
 def rc_text(shell: str, hook: str = "", before: str = "") -> str:
@@ -61,7 +66,8 @@ class ShellSession:
         # Activation tests must not auto-create venvs in rule-2 projects; creation tests
         # pass env={"AUTOVENV_CONFIG": ...} (or "") to turn creation back on.
         no_create = tmp / "config-no-create.toml"
-        no_create.write_text('create = "never"\n')
+        if not no_create.exists():  # rewritten, it would be newer than a kept answer
+            no_create.write_text('create = "never"\n')
         self.env = {
             "HOME": str(home),
             "PATH": BASE_PATH,

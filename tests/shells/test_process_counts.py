@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_venv
-from tests.shells.harness import SHELLS, ShellSession
+from tests.shells.harness import SHELLS, ShellSession, require_tool
 
 SPAWN = re.compile(r"^\d+\s+(?:clone3?|fork|vfork)\(")
 EXEC = re.compile(r'^(\d+)\s+execve\("([^"]*)"')
@@ -29,12 +28,7 @@ PYTHON = sys.executable  # the interpreter `autovenv hook` writes into the snipp
 
 
 def require_strace() -> str:
-    path = shutil.which("strace")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("strace is not installed, and CI must count the hook's processes")
-        pytest.skip("strace is not installed")
-    return path
+    return require_tool("strace")
 
 
 class Trace:
