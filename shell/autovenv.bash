@@ -208,7 +208,7 @@ _autovenv_warm_start() {
     local name=${PWD//[%]/%25} file
     local seed=$_autovenv_seeds/${name//\//%2F}
     local -a _autovenv_seed_files=()
-    [[ -f $seed ]] && builtin source "$seed" && _autovenv_seed_matches || return 1
+    [[ -f $seed && -r $seed ]] && builtin source "$seed" && _autovenv_seed_matches || return 1
     for file in "${_autovenv_seed_files[@]}"; do
         [[ -e $file && $seed -nt $file ]] || return 1
     done

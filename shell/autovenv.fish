@@ -227,7 +227,7 @@ function _autovenv_warm_start
     test -n "$_autovenv_seeds"; or return 1
     set -l seed $_autovenv_seeds/(string replace -a % %25 -- $PWD | string replace -a / %2F)
     set -g _autovenv_seed_files
-    test -f "$seed"; and source $seed; and _autovenv_seed_matches; or return 1
+    test -f "$seed" -a -r "$seed"; and source $seed; and _autovenv_seed_matches; or return 1
     for file in $_autovenv_seed_files
         test -e "$file" -a "$seed" -nt "$file"; or return 1
     end

@@ -186,7 +186,7 @@ _autovenv_warm_start() {
     [[ -n $_autovenv_seeds ]] || return 1
     local seed=$_autovenv_seeds/${${PWD//[%]/%25}//\//%2F} file
     local -a _autovenv_seed_files
-    [[ -f $seed ]] && builtin source $seed && _autovenv_seed_matches || return 1
+    [[ -f $seed && -r $seed ]] && builtin source $seed && _autovenv_seed_matches || return 1
     for file in $_autovenv_seed_files; do
         [[ $seed -nt $file ]] || return 1
     done
