@@ -287,7 +287,10 @@ def main(argv: list[str]) -> int:
     except OSError as e:  # stdout closed or unwritable (a full disk): say so, no traceback
         return cannot_write(e)
     if env.get("_AUTOVENV_SEED") == "1":  # a new shell's first prompt (after the answer)
-        keep_seed(shell, env, out, where, messages)
+        try:
+            keep_seed(shell, env, out, where, messages)
+        except Exception:  # a cache: failing to keep it must never fail the answer
+            pass
     return 0
 
 
