@@ -11,7 +11,7 @@ import pytest
 
 from autovenv.shells.base import helper_path
 from autovenv.trust import TrustStore
-from tests.conftest import make_venv
+from tests.conftest import keep_hook_texts, make_venv
 
 BASE = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home"}
 
@@ -200,3 +200,39 @@ def test_unwritable_stdout_is_one_line_not_a_traceback(tmp_path, argv):
                                                             "AUTOVENV_DATA_DIR": str(tmp_path / "d")})
     assert done.returncode == 1
     assert done.stderr == "autovenv: cannot write its answer (No space left on device)\n"
+
+
+def kept_answers(directory: Path, shell: str = "bash") -> list[Path]:
+    from autovenv import hookcache
+
+    name = hookcache.seed_name(str(directory))
+    return list(Path(hookcache.cache_dir()).glob(f"seeds-*/{shell}/{name}"))
+
+
+def test_a_new_shell_s_first_answer_is_kept_with_what_it_was_read_from(proj, data_dir):
+    keep_hook_texts()
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    asked = helper(proj, {**env, "_AUTOVENV_SEED": "1"})
+    assert asked.returncode == 0 and "export VIRTUAL_ENV=" in asked.stdout, asked.stderr
+    [kept] = kept_answers(proj)
+    text = kept.read_text()
+    assert "_autovenv_seed_files=(" in text and f"{proj}/.venv/pyvenv.cfg" in text
+    assert f"{proj}/pyproject.toml" in text and "trust/allow/" in text
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"  # it holds this user's PATH and HOME
+
+
+@pytest.mark.parametrize("state", [
+    {"VIRTUAL_ENV": "/elsewhere/venv"},  # activated by hand
+    {"AUTOVENV_VENV": "/x/.venv", "AUTOVENV_PATH_ENTRY": "/x/.venv/bin"},  # inherited
+    {"AUTOVENV_OLD_PYTHONHOME": "-"},
+    {"_AUTOVENV_SAID": "untrusted:/x"},
+])
+def test_only_a_new_shell_s_answer_is_kept(proj, data_dir, state):
+    keep_hook_texts()
+    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
+    asked = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir), "_AUTOVENV_SEED": "1", **state})
+    assert asked.returncode == 0, asked.stderr
+    assert kept_answers(proj) == []
+    plain = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir)})  # no _AUTOVENV_SEED: nothing kept
+    assert plain.returncode == 0 and kept_answers(proj) == []

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from autovenv import hookcache, launcher
+from tests.conftest import keep_hook_texts
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
@@ -17,22 +18,18 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "d")}
 
 
-def keep_hook_texts() -> None:
-    """What install.sh does after writing the launcher: bundle, then every shell's hook text."""
-    subprocess.run([sys.executable, "-I", "-m", "autovenv.hookcache"], check=True)
-
-
 def test_hook_comes_from_the_kept_text_without_python(tmp_path: Path) -> None:
     target = tmp_path / "autovenv"
     # An interpreter that does not exist: whatever the launcher prints, it printed without one.
     launcher.write(str(target), "/nonexistent/python3", SRC)
     keep_hook_texts()
-    for shell in ("bash", "zsh", "fish"):
+    for shell in ("bash", "zsh", "fish", "elvish", "pwsh", "powershell"):
         done = subprocess.run([str(target), "hook", shell], capture_output=True, text=True,
                               env=env_for(tmp_path), cwd=tmp_path)
         assert done.returncode == 0, done.stderr
-        assert done.stdout == Path(hookcache.text_path(shell)).read_text()
-        assert "_autovenv_hook" in done.stdout and "__AUTOVENV_" not in done.stdout
+        name = "pwsh" if shell == "powershell" else shell
+        assert done.stdout == Path(hookcache.text_path(name)).read_text()
+        assert "_autovenv_helper" in done.stdout and "__AUTOVENV_" not in done.stdout
     # A launcher newer than the texts (a reinstall, another interpreter) does not trust them:
     # it asks Python, here the missing one.
     launcher.write(str(target), "/nonexistent/python3", SRC)

@@ -123,7 +123,7 @@ def check_bundle() -> Check:
         return Check(NOTE, f"the hook's modules cannot be cached in {path} (read-only): each cd "
                      "that runs the helper imports them one by one, a little slower")
     return Check(NOTE, f"the hook's cached modules ({path}) are {state}; the next cd makes them anew",
-                 f"{sys.executable} -I -m autovenv.preload")
+                 f"{sys.executable} -I -m autovenv.hookcache")
 
 
 def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:

@@ -5,13 +5,12 @@ same variables, files older than it, scope and watched paths unchanged."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import pytest
 
 from autovenv import hookcache
+from tests.conftest import keep_hook_texts
 from tests.shells.harness import BASE_PATH, rc_text
 from tests.shells.test_activation import project
 from tests.shells.test_first_prompt import BREAK_HELPER
@@ -19,8 +18,7 @@ from tests.shells.test_first_prompt import BREAK_HELPER
 
 @pytest.fixture(autouse=True)
 def kept_texts() -> None:
-    """As install.sh: the bundle, then each shell's hook text."""
-    subprocess.run([sys.executable, "-I", "-m", "autovenv.hookcache"], check=True)
+    keep_hook_texts()
 
 
 def kept_rc(shell: str, after: str = "") -> str:
