@@ -79,21 +79,6 @@ class _Walk(Record):
     strong: str | None = None  # path of the nearest strong marker file
 
 
-def _exists(path: str, walk: _Walk) -> bool:
-    try:
-        fs.stat(path)
-        return True
-    except FileNotFoundError:
-        return False
-    except NotADirectoryError:
-        return False
-    except PermissionError:
-        walk.problems.append(f"cannot read {fs.dirname(path)} (permission denied)")
-        return False
-    except OSError:
-        return False
-
-
 def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, str] | None:
     """(venv, redirect file or '') for a valid venv held by `directory`, else None."""
     for name in names:
@@ -156,9 +141,10 @@ def find(start: str, env: Mapping[str, str]) -> Finding:
                 top=top, problems=tuple(walk.problems),
             )
         if walk.strong is None:
+            prefix = directory if directory.endswith(fs.sep) else directory + fs.sep  # fs.join, inline
             for marker in STRONG_MARKERS:
-                if _exists(fs.join(directory, marker), walk):
-                    walk.strong = fs.join(directory, marker)
+                if fs.exists(prefix + marker):
+                    walk.strong = prefix + marker
                     break
         parent = fs.dirname(directory)
         if parent == directory:
