@@ -118,7 +118,7 @@ def test_generic_console_script_gets_a_note_with_the_fix() -> None:
     own = rcfiles.own_command()
     if not own:
         pytest.skip("not run from an installed environment")
-    check = doctor.check_launcher()
+    check = doctor.check_launcher(doctor.own_command_text())
     assert check is not None
     if Path(own).read_text(errors="replace").startswith("#!/bin/sh"):
         assert check.status == doctor.OK

@@ -196,6 +196,7 @@ def test_doctor_is_healthy_in_a_new_shell(installed: Installed) -> None:
     assert "doctor-exit=0" in out, out
     assert "ok    the hook is loaded in this shell" in out
     assert "is the lean launcher" in out  # install.sh's launcher, not pip's generic script
+    assert "ok    new bash shells read the kept hook text" in out
     assert 'ok    hook line in' in out and "FAIL" not in out
 
 

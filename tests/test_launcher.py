@@ -65,3 +65,19 @@ def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-I", "-m", "autovenv.launcher",
                            str(tmp_path / "missing-dir" / "autovenv")], capture_output=True, text=True)
     assert done.returncode == 1 and "could not write" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_kept_text_is_fresh_only_while_newer_than_the_launcher(tmp_path: Path) -> None:
+    """doctor's view (hookcache.text_is_fresh) and the launcher's own test agree."""
+    from autovenv import shells
+
+    target = tmp_path / "autovenv"
+    launcher.write(str(target), "/nonexistent/python3", SRC)
+    keep_hook_texts()
+    zsh = shells.get("zsh")
+    assert hookcache.text_is_fresh(zsh, str(target))
+    assert subprocess.run([str(target), "hook", "zsh"], capture_output=True).returncode == 0
+    launcher.write(str(target), "/nonexistent/python3", SRC)
+    assert not hookcache.text_is_fresh(zsh, str(target))
+    assert subprocess.run([str(target), "hook", "zsh"], capture_output=True).returncode != 0
+

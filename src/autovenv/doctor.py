@@ -92,23 +92,44 @@ def check_command(env: Mapping[str, str]) -> Check:
     return Check(OK, f"`autovenv` on PATH: {found}")
 
 
-def check_launcher() -> Check | None:
-    """Is this installation's `autovenv` the lean launcher install.sh writes? (A pip upgrade done
-    by hand puts pip's generic script back: it works, but every new shell pays for it.)"""
+def own_command_text() -> tuple[str, str] | None:
+    """This installation's `autovenv` command and its text (None when not installed as one)."""
     own = rcfiles.own_command()
     if not own:
         return None
     try:
         with open(own, encoding="utf-8", errors="surrogateescape") as f:
-            text = f.read(1 << 16)
+            return own, f.read(1 << 16)
     except OSError:
         return None
+
+
+def check_launcher(command: tuple[str, str] | None) -> Check | None:
+    """Is this installation's `autovenv` the lean launcher install.sh writes? (A pip upgrade done
+    by hand puts pip's generic script back: it works, but every new shell pays for it.)"""
     from autovenv.launcher import is_launcher
 
+    if command is None:
+        return None
+    own, text = command
     if is_launcher(text, sys.executable):
         return Check(OK, f"{own} is the lean launcher (`autovenv hook` from its cached text)")
-    return Check(NOTE, f"{own} is the generic console script: `autovenv hook` starts about a "
-                 "third slower", f"{sys.executable} -I -m autovenv.launcher {own}")
+    return Check(NOTE, f"{own} is the generic console script: `autovenv hook` starts Python in "
+                 "every new shell", f"{sys.executable} -I -m autovenv.launcher {own}")
+
+
+def check_hook_text(command: tuple[str, str] | None, shell: str | None) -> Check | None:
+    """Does the launcher print the kept hook text (no Python when a new shell starts)?"""
+    from autovenv import hookcache
+    from autovenv.launcher import is_launcher
+
+    if command is None or shell is None or not is_launcher(command[1], sys.executable):
+        return None  # check_launcher says what to do
+    if hookcache.text_is_fresh(shells.get(shell), command[0]):
+        return Check(OK, f"new {shell} shells read the kept hook text ({hookcache.text_path(shell)})")
+    return Check(NOTE, f"the kept {shell} hook text is missing or older than what it is made from: "
+                 "the next new shell starts Python for `autovenv hook` and keeps it again",
+                 f"{sys.executable} -I -m autovenv.hookcache")
 
 
 def check_bundle() -> Check:
@@ -224,9 +245,10 @@ def run_checks(env: Mapping[str, str], shell: str | None = None) -> list[Check]:
         checks.append(rc)
         checks.append(check_loaded(name, env, in_rc=rc.status != FAIL))
     checks += [check_helper(name, env), check_bundle(), check_command(env)]
-    launcher = check_launcher()
-    if launcher is not None:
-        checks.append(launcher)
+    command = own_command_text()
+    for check in (check_launcher(command), check_hook_text(command, name)):
+        if check is not None:
+            checks.append(check)
     checks += [check_uv(env), check_trust_store(env), check_here(env)]
     return checks
 

@@ -20,6 +20,10 @@ from __future__ import annotations
 
 from autovenv import fs, preload
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from autovenv.shells.base import Shell
+
 MAX_NAME_BYTES = 200  # a file name per directory; longer ones have no seed
 
 
@@ -29,6 +33,27 @@ def cache_dir() -> str:
 
 def text_path(shell_name: str) -> str:
     return fs.join(cache_dir(), f"hook.{shell_name}.txt")
+
+
+def text_sources(shell: Shell) -> list[str]:
+    """What the kept hook text is made from, besides the launcher (which names the
+    interpreter): the bundle, which changes with the code, and the shell's snippet files."""
+    from autovenv.shells.base import snippet_dir
+
+    sources = [preload.bundle_path(), fs.join(snippet_dir(), shell.snippet)]
+    completion = fs.join(snippet_dir(), "completion" + fs.splitext(shell.snippet)[1])
+    if fs.isfile(completion):
+        sources.append(completion)
+    return sources
+
+
+def text_is_fresh(shell: Shell, launcher: str) -> bool:
+    """Would `launcher` print the kept text? (its own test: newer than each source)"""
+    try:
+        kept = fs.stat(text_path(shell.name)).st_mtime_ns
+        return all(fs.stat(path).st_mtime_ns < kept for path in [launcher, *text_sources(shell)])
+    except OSError:
+        return False
 
 
 def seeds_dir(shell_name: str) -> str:

@@ -34,18 +34,15 @@ HEADER = """\
 
 def script_text(python: str, packages: str) -> str:
     """The launcher for `python`, whose site-packages directory is `packages`."""
-    from autovenv import hookcache, preload, shells
-    from autovenv.shells.base import snippet_dir
+    from autovenv import hookcache, shells
 
     q = shlex.quote
     cat = shutil.which("cat", path="/bin:/usr/bin") or "cat"
     lines = [HEADER, 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n', '    case $2 in\n']
     for name in shells.names():
         shell = shells.get(name)
-        sources = ['"$0"', q(preload.bundle_path()), q(os.path.join(snippet_dir(), shell.snippet))]
-        completion = os.path.join(snippet_dir(), "completion" + os.path.splitext(shell.snippet)[1])
-        if os.path.isfile(completion):
-            sources.append(q(completion))
+        # The same test as hookcache.text_is_fresh, in sh.
+        sources = ['"$0"', *(q(path) for path in hookcache.text_sources(shell))]
         text = hookcache.text_path(shell.name)
         newer = " && ".join(f'[ "$t" -nt {s} ]' for s in sources)
         lines.append(f"    {'|'.join((shell.name, *shell.aliases))})\n"
