@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autovenv import hookcache, launcher
+from autovenv import hookcache, launcher, shells
 from tests.conftest import keep_hook_texts
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
@@ -69,8 +69,6 @@ def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:
 
 def test_the_kept_text_is_fresh_only_while_newer_than_the_launcher(tmp_path: Path) -> None:
     """doctor's view (hookcache.text_is_fresh) and the launcher's own test agree."""
-    from autovenv import shells
-
     target = tmp_path / "autovenv"
     launcher.write(str(target), "/nonexistent/python3", SRC)
     keep_hook_texts()
@@ -81,3 +79,23 @@ def test_the_kept_text_is_fresh_only_while_newer_than_the_launcher(tmp_path: Pat
     assert not hookcache.text_is_fresh(zsh, str(target))
     assert subprocess.run([str(target), "hook", "zsh"], capture_output=True).returncode != 0
 
+
+
+def test_the_kept_text_is_newer_than_a_bundle_made_a_moment_before(tmp_path: Path) -> None:
+    """Made in the same clock tick as the bundle (install.sh makes both in one process), the text
+    would not be newer than it, and the launcher would start Python for every new shell."""
+    keep_hook_texts()
+    code = (
+        "import os, sys, time\n"
+        "from autovenv import preload, shells\n"
+        "from autovenv.export import static_text\n"
+        "assert preload.load()\n"
+        "future = time.time_ns() + 5 * 10**9\n"  # the bundle's clock tick, exaggerated
+        "os.utime(preload.bundle_path(), ns=(future, future))\n"
+        "static_text(shells.get('zsh'), sys.executable)\n"
+    )
+    subprocess.run([sys.executable, "-I", "-c", code], check=True)
+    text = os.stat(hookcache.text_path("zsh")).st_mtime_ns
+    bundle = os.stat(hookcache.text_sources(shells.get("zsh"))[0]).st_mtime_ns
+    assert text > bundle
+    keep_hook_texts()  # leave the bundle's time as it was: now

@@ -13,7 +13,7 @@ import sys
 __all__ = [
     "HAS_SPAWN", "O_CREAT", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK", "X_OK", "access",
     "chmod", "close", "devnull", "fstat", "ftruncate", "getpid", "link", "lseek", "makedirs", "mkdir",
-    "open", "read", "read_all", "remove", "rename", "replace", "rmdir", "scandir", "write",
+    "open", "read", "read_all", "remove", "rename", "replace", "rmdir", "scandir", "utime", "write",
     "write_at_start", "write_file",
 ]
 
@@ -43,6 +43,7 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         replace,
         rmdir,
         scandir,
+        utime,
         write,
     )
     from os import makedirs as _os_makedirs
@@ -84,6 +85,7 @@ else:
         replace,
         rmdir,
         scandir,
+        utime,
         waitpid,
         waitstatus_to_exitcode,
         write,

@@ -88,7 +88,16 @@ def keep_text(shell_name: str, text: str) -> None:
     current = seeds_dir(shell_name)
     if not current:
         return
-    _write(text_path(shell_name), text, 0o644)  # every user of this install may read it
+    path = text_path(shell_name)
+    _write(path, text, 0o644)  # every user of this install may read it
+    try:  # the launcher wants it newer than the bundle, which may be a moment old (one clock tick)
+        bundle = fs.stat(preload.bundle_path()).st_mtime_ns
+        if fs.stat(path).st_mtime_ns <= bundle:
+            from autovenv import fsops
+
+            fsops.utime(path, ns=(bundle + 1, bundle + 1))
+    except OSError:
+        pass
     keep = fs.basename(fs.dirname(current))
     try:
         old = [n for n in fs.listdir(cache_dir()) if n.startswith("seeds-") and n != keep]
