@@ -116,7 +116,7 @@ def keep_seed(shell_name: str, directory: str, text: str) -> None:
         _write(fs.join(seeds, name), text, 0o600)  # one user's environment
 
 
-if __name__ == "__main__":  # install.sh, after the bundle: every shell's hook text, made now
+if __name__ == "__main__":  # install.sh: the bundle made anew, then every shell's hook text from it
     import sys
 
     from autovenv import shells
