@@ -70,9 +70,9 @@ def write(target: str, python: str, packages: str) -> None:
         raise
 
 
-def is_launcher(head: str, python: str) -> bool:
+def is_launcher(text: str, python: str) -> bool:
     """Does this script's start say it is our launcher for `python`? (autovenv doctor)"""
-    return head.startswith(HEADER) and f"exec {shlex.quote(python)} -IS -c " in head
+    return text.startswith(HEADER) and f"exec {shlex.quote(python)} -IS -c " in text
 
 
 def main(argv: list[str]) -> int:
