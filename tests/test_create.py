@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import create, trust, venvs
+from autovenv import backend as backends
+from autovenv import create, failures, trust, venvs
 from tests.test_interpreters import PYENV, pyenv_python
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,7 +399,7 @@ def test_failure_record_is_json_with_the_message(tmp_path: Path, env: dict[str, 
     hook(p, env)
     [record] = (Path(env["AUTOVENV_DATA_DIR"]) / "failed").iterdir()
     assert "requires-python >=3.99" in json.loads(record.read_text())["message"]
-    assert create.recorded_failure(str(p), env)
+    assert failures.recorded(str(p), env)
 
 
 class _Terminal(io.StringIO):
@@ -411,19 +412,19 @@ def test_progress_line_only_when_the_backend_is_slow(tmp_path: Path) -> None:
     quick, slow = _Terminal(), _Terminal()
     progress = create.Progress(quick, env)
     progress.start("creating quick")
-    create._run(["/bin/sh", "-c", "exit 0"], env, "sh", progress)
+    backends.run(["/bin/sh", "-c", "exit 0"], env, "sh", progress)
     assert quick.getvalue() == ""
     progress = create.Progress(slow, env)
     progress.start("creating slow")
-    create._run(["/bin/sh", "-c", "sleep 0.5"], env, "sh", progress)
+    backends.run(["/bin/sh", "-c", "sleep 0.5"], env, "sh", progress)
     assert slow.getvalue() == "autovenv: creating slow ...\n"
 
 
 def test_a_failing_backend_is_reported_by_its_last_line_and_runs_outside_the_project(tmp_path: Path) -> None:
     env = {"AUTOVENV_DATA_DIR": str(tmp_path / "data"), "PATH": BASE_PATH}
     with pytest.raises(create.CreateError, match=r"^sh failed: the disk is full \(No space left on device\)$"):
-        create._run(["/bin/sh", "-c", "echo working; echo 'No space left on device' >&2; exit 3"], env, "sh")
+        backends.run(["/bin/sh", "-c", "echo working; echo 'No space left on device' >&2; exit 3"], env, "sh")
     where = tmp_path / "cwd"
-    create._run(["/bin/sh", "-c", f"pwd > '{where}'"], env, "sh")
+    backends.run(["/bin/sh", "-c", f"pwd > '{where}'"], env, "sh")
     assert where.read_text().strip() == str(tmp_path / "data")
     assert os.getcwd() != str(tmp_path / "data")  # this process is back where it was

@@ -1,20 +1,19 @@
 """Make a project's venv: the right Python, quickly, and never half a venv.
 
 How, in order:
-1. Take the project's lock (a file under autovenv's data dir, so a read-only project can still
-   be locked), then look again: another shell may have made the venv meanwhile.
+1. Take the project's lock (locks.py), then look again: another shell may have made the venv
+   meanwhile.
 2. Build in `<venv>.autovenv-tmp-<pid>` beside the final place (same filesystem), with
    `uv venv` or `python -I -m venv --without-pip`, run isolated from a working directory
-   outside the project, so nothing in the project is imported.
-3. Put pip in, offline, from the interpreter's own bundled wheel: the wheel is unpacked once
-   into autovenv's data dir and hard-linked into each venv (what uv does with its cache);
-   running ensurepip instead costs ~5 s, because it runs pip to install pip.
+   outside the project, so nothing in the project is imported (backend.py). In the hook the
+   backend may already be running on a guess of the interpreter (headstart.py); it is used
+   only when the real choice agrees.
+3. Put pip in, offline, from the interpreter's own bundled wheel (pipwheel.py).
 4. Rewrite the temporary path in bin/ and pyvenv.cfg, rename into place and record it as
    trusted, with Ctrl-C held off for those two steps. A venv that exists is therefore always
    complete; a killed build leaves only a temporary directory, removed at the next attempt.
-A failure (read-only directory, disk full, no matching Python) is recorded with a fingerprint
-of what could fix it, so the hook does not retry at every `cd` until something changed or the
-user runs `autovenv create`.
+A failure (read-only directory, disk full, no matching Python) is remembered (failures.py), so
+the hook does not retry at every `cd` until something changed or the user runs `autovenv create`.
 
 The hook runs this when `cd` enters a new project, and `uv venv` takes ~20 ms: everything else
 here must cost next to nothing. Hence no thread, no subprocess module (the backend is started
@@ -38,17 +37,15 @@ if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports t
 else:
     from autovenv.records import Record, dataclass
 
-from autovenv import config, discover, fs, fsops, locations, trust, venvs
-from autovenv.errors import AutovenvError, ConfigError, NoInterpreter
+from autovenv import backend, config, discover, failures, fs, fsops, locations, locks, trust, venvs
+from autovenv.errors import ConfigError, CreateError, NoInterpreter
 
-LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
+if TYPE_CHECKING:
+    from autovenv.headstart import Headstart
+
+__all__ = ["CreateError", "Progress", "Result", "build", "hints", "make", "on_entry", "remove_leftovers"]
 PROGRESS_AFTER = 0.3  # "takes longer than a moment"
-TMP_TAG = ".autovenv-tmp-"
 OLD_TAG = ".autovenv-old-"
-
-
-class CreateError(AutovenvError):
-    """Creating the venv failed for a reason the user can fix (the message says which)."""
 
 
 @dataclass(frozen=True)
@@ -117,75 +114,11 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-# --- Locking -------------------------------------------------------------------------------
-
-
-class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
-    """One creator per project at a time, across processes (released by the kernel on death)."""
-
-    def __init__(self, project: str, env: Mapping[str, str], progress: Progress | None = None):
-        self.project, self.env, self.progress = project, env, progress
-
-    def __enter__(self) -> None:
-        locks = fs.join(locations.data_dir(self.env), "locks")
-        fsops.makedirs(locks)
-        project = self.project
-        path = fs.join(locks, trust.record_name(fs.realpath(project)) + ".lock")
-        self.fd = fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
-        try:
-            deadline = time.monotonic() + LOCK_TIMEOUT
-            waited = False
-            while not _try_lock(self.fd):
-                if not waited and self.progress:
-                    self.progress.note(f"waiting for another shell that is creating the venv of {project}")
-                waited = True
-                if time.monotonic() > deadline:
-                    raise CreateError(f"gave up waiting for another process creating the venv of {project}")
-                time.sleep(0.05)
-        except BaseException:
-            fsops.close(self.fd)
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        fsops.close(self.fd)  # closing releases the lock
-
-
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
-def _signals():  # type: ignore[no-untyped-def]
-    """The signal functions: the interpreter's own _signal module, already loaded at start-up
-    (`signal` wraps it in enums, and importing enum costs more than creating a venv)."""
-    try:
-        import _signal
-
-        return _signal
-    except ImportError:  # pragma: no cover - another implementation
-        import signal
-
-        return signal
-
-
 class _no_interrupts:  # noqa: N801 - used as a function
     """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
 
     def __enter__(self) -> None:
-        signal = _signals()
+        signal = backend.signals()
         self.old = None
         if hasattr(signal, "pthread_sigmask"):
             held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -193,134 +126,11 @@ class _no_interrupts:  # noqa: N801 - used as a function
 
     def __exit__(self, *exc: object) -> None:
         if self.old is not None:
-            signal = _signals()
+            signal = backend.signals()
             signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
 
 
 # --- Backends ------------------------------------------------------------------------------
-
-
-def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
-    """uv on PATH, never one inside the project (a cloned repo could ship its own)."""
-    for directory in env.get("PATH", "").split(fs.pathsep):
-        if not directory or not fs.isabs(directory):
-            continue
-        if project and (directory + fs.sep).startswith(project.rstrip(fs.sep) + fs.sep):
-            continue
-        for name in ("uv.exe", "uv") if sys.platform == "win32" else ("uv",):
-            path = fs.join(directory, name)
-            if fs.isfile(path) and fsops.access(path, fsops.X_OK):
-                return path
-    return None
-
-
-def _run(argv: list[str], env: Mapping[str, str], what: str, progress: Progress | None = None) -> None:
-    """Run a backend, isolated from the project; CreateError with its last line on failure."""
-    _Backend(argv, env, what).wait(progress)
-
-
-class _Backend:
-    """A backend process, started at once and waited for later, so that autovenv's own
-    remaining work runs beside it (on the second core) rather than after it.
-
-    Started with os.posix_spawn (vfork + exec) instead of subprocess, whose imports
-    (selectors, threading, signal and enum) cost half of `uv venv`. posix_spawn has no
-    working-directory option, so this process steps into cwd for the moment of the spawn.
-    Output is stdout and stderr together (the last 64 KiB); stdin is /dev/null.
-    """
-
-    def __init__(self, argv: list[str], env: Mapping[str, str], what: str):
-        from autovenv.interpreters import clean_env
-
-        self.what = what
-        cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
-        fsops.makedirs(cwd)
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            import subprocess
-
-            self.popen = subprocess.Popen(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            return
-        signal = _signals()
-        self.read_fd, write_fd = fsops.pipe()  # both close-on-exec; the child gets dup2'd copies
-        try:
-            actions = [(fsops.POSIX_SPAWN_OPEN, 0, fsops.devnull, fsops.O_RDONLY, 0),
-                       (fsops.POSIX_SPAWN_DUP2, write_fd, 1), (fsops.POSIX_SPAWN_DUP2, write_fd, 2)]
-            try:
-                here = fsops.open(".", fsops.O_RDONLY)
-            except OSError:  # an unreadable directory: later steps use absolute paths only
-                here = -1
-            try:
-                fsops.chdir(cwd)
-                # Python ignores SIGPIPE; the backend gets the default back, as with subprocess.
-                self.pid = fsops.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
-                                             setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
-            finally:
-                if here >= 0:
-                    fsops.fchdir(here)
-                    fsops.close(here)
-        except BaseException:
-            fsops.close(self.read_fd)
-            raise
-        finally:
-            fsops.close(write_fd)
-
-    def wait(self, progress: Progress | None = None) -> None:
-        """Until it exits; CreateError with its last line when it failed."""
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            output, code = self.popen.communicate()[0], self.popen.returncode
-        else:
-            code, output = self._wait(progress)
-        if code != 0:
-            detail = output.decode("utf-8", "replace").strip().splitlines()
-            tail = detail[-1] if detail else f"exit status {code}"
-            raise CreateError(f"{self.what} failed: {_explain(tail)}")
-
-    def _wait(self, progress: Progress | None) -> tuple[int, bytes]:
-        output = b""
-        try:
-            while True:
-                limit = progress.wait_limit() if progress else None
-                if limit is not None:
-                    import select
-
-                    if not select.select([self.read_fd], [], [], limit)[0]:
-                        progress.tick()  # type: ignore[union-attr]
-                        continue
-                data = fsops.read(self.read_fd, 65536)
-                if not data:
-                    break
-                output = (output + data)[-65536:]
-            _, status = fsops.waitpid(self.pid, 0)
-        except BaseException:  # Ctrl-C: the backend goes too, before the caller cleans up
-            self.kill()
-            raise
-        finally:
-            self._close()
-        return fsops.waitstatus_to_exitcode(status), output
-
-    def _close(self) -> None:
-        if self.read_fd >= 0:
-            fsops.close(self.read_fd)
-            self.read_fd = -1
-
-    def kill(self) -> None:
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            self.popen.kill()
-            self.popen.wait()
-            return
-        fsops.kill(self.pid, _signals().SIGKILL)
-        fsops.waitpid(self.pid, 0)
-        self._close()
-
-
-def _explain(text: str) -> str:
-    lowered = text.lower()
-    if "no space left" in lowered:
-        return "the disk is full (" + text + ")"
-    if "read-only file system" in lowered or "permission denied" in lowered:
-        return "the directory is not writable (" + text + ")"
-    return text
 
 
 def _os_error(e: OSError, where: str) -> CreateError:
@@ -331,109 +141,6 @@ def _os_error(e: OSError, where: str) -> CreateError:
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return CreateError(f"cannot create the venv in {where}: the directory is not writable ({e.strerror})")
     return CreateError(f"cannot create the venv in {where}: {e.strerror or e}")
-
-
-# --- pip, from the interpreter's bundled wheel ---------------------------------------------
-
-
-def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
-    """The wheel's files, unpacked once under the data dir (keyed by the wheel's identity)."""
-    st = fs.stat(wheel)
-    key = f"{st.st_size}-{st.st_mtime_ns}"
-    dest = fs.join(locations.data_dir(env), "wheels", f"{fs.basename(wheel)[:-4]}-{key}")
-    if fs.isdir(dest):
-        return dest
-    import shutil
-    import zipfile
-
-    tmp = f"{dest}.{fsops.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    with zipfile.ZipFile(wheel) as archive:
-        for member in archive.namelist():
-            parts = member.replace("\\", "/").split("/")
-            if member.startswith("/") or ".." in parts:
-                raise CreateError(f"the pip wheel {wheel} holds an unsafe path {member!r}")
-        archive.extractall(tmp)
-    try:
-        fsops.rename(tmp, dest)
-    except OSError:  # another process unpacked it first
-        shutil.rmtree(tmp, ignore_errors=True)
-    return dest
-
-
-def _link_tree(source: str, target: str) -> None:
-    import os  # pip takes ~40 ms to link in: os is no longer what counts
-
-    link = True
-    for root, _dirs, files in os.walk(source):
-        rel = os.path.relpath(root, source)
-        out = fs.normpath(fs.join(target, rel))
-        fsops.makedirs(out)
-        for name in files:
-            src, dst = fs.join(root, name), fs.join(out, name)
-            if link:
-                try:
-                    fsops.link(src, dst)
-                    continue
-                except OSError:
-                    link = False  # another filesystem, or no hard links: copy from now on
-            import shutil
-
-            shutil.copyfile(src, dst)
-
-
-def _shebang(python: str) -> str:
-    import shlex
-
-    if " " not in python and len(python) < 120 and "\n" not in python:
-        return f"#!{python}\n"
-    # Long or spaced paths: exec through sh, as pip and distlib do.
-    return f"#!/bin/sh\n'''exec' {shlex.quote(python)} \"$0\" \"$@\"\n' '''\n"
-
-
-def install_pip(
-    tmp_venv: str, final_venv: str, wheel: str, version: tuple[int, ...], env: Mapping[str, str]
-) -> str:
-    """pip into the venv being built at tmp_venv; its version. Scripts name final_venv."""
-    lib = fs.join(tmp_venv, "lib")
-    site = [p for p in (fs.join(lib, n, "site-packages") for n in sorted(_listdir(lib)))
-            if fs.isdir(p)]
-    if not site:
-        raise CreateError(f"the new venv has no site-packages directory ({tmp_venv}/lib/*/site-packages)")
-    unpacked = _unpacked_wheel(wheel, env)
-    _link_tree(unpacked, site[0])
-    info = [d for d in fs.listdir(unpacked) if d.endswith(".dist-info")][0]
-    pip_version = info[len("pip-"): -len(".dist-info")]
-    script = _shebang(venvs.python_path(final_venv)) + (
-        "import re\nimport sys\nfrom pip._internal.cli.main import main\n"
-        "if __name__ == '__main__':\n"
-        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
-        "    sys.exit(main())\n"
-    )
-    names = ["pip", "pip3", f"pip{version[0]}.{version[1]}"]
-    bin_dir = venvs.bin_dir(tmp_venv)
-    for name in names:
-        path = fs.join(bin_dir, name)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(script)
-        fsops.chmod(path, 0o755)
-    # RECORD and INSTALLER are rewritten, not appended to: they are hard links to the cache.
-    record = fs.join(site[0], info, "RECORD")
-    with open(record, encoding="utf-8") as f:
-        lines = f.read()
-    fsops.remove(record)
-    import os
-
-    rel_bin = os.path.relpath(bin_dir, site[0])
-    extra = "".join(f"{fs.join(rel_bin, n)},,\n" for n in names) + f"{info}/INSTALLER,,\n"
-    with open(record, "w", encoding="utf-8") as f:
-        f.write(lines.rstrip("\n") + "\n" + extra)
-    installer = fs.join(site[0], info, "INSTALLER")
-    if fs.exists(installer):
-        fsops.remove(installer)
-    with open(installer, "w", encoding="utf-8") as f:
-        f.write("autovenv\n")
-    return pip_version
 
 
 # --- Building ------------------------------------------------------------------------------
@@ -475,7 +182,7 @@ def remove_leftovers(venv: str, keep: str = "") -> None:
     """Temporary and old directories left by a creation that was killed (caller holds the lock),
     except `keep`, the one being built now."""
     parent, name = fs.dirname(venv), fs.basename(venv)
-    for entry in _listdir(parent):
+    for entry in fs.entries(parent):
         path = fs.join(parent, entry)
         if path == keep:
             continue
@@ -485,23 +192,17 @@ def remove_leftovers(venv: str, keep: str = "") -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _listdir(path: str) -> list[str]:
-    try:
-        return fs.listdir(path)
-    except OSError:
-        return []
-
-
 def build(
     venv: str, project: str, env: Mapping[str, str], cfg: config.Config,
-    progress: Progress, replace: bool = False,
+    progress: Progress, replace: bool = False, early: Headstart | None = None,
 ) -> Result:
-    """Make `venv` (the caller holds the project lock). `replace`: swap out an existing one."""
-    from autovenv import interpreters
+    """Make `venv` (the caller holds the project lock). `replace`: swap out an existing one.
+    `early`: a backend the hook started on a guess (headstart.py), used if the guess was right."""
+    from autovenv import headstart, interpreters
 
     started = time.monotonic()
     interp, _request = interpreters.choose(project, cfg, env)
-    uv = find_uv(env, project) if cfg.backend in ("auto", "uv") else None
+    uv = backend.find_uv(env, project) if cfg.backend in ("auto", "uv") else None
     notes: list[str] = []
     if cfg.backend == "uv" and not uv:
         notes.append('backend = "uv" but uv is not on PATH; used the venv module')
@@ -510,29 +211,29 @@ def build(
             f"Python {interp} has no venv module (Debian/Ubuntu: apt install python3-venv), "
             "and uv is not on PATH"
         )
-    backend = "uv" if uv else "venv"
-    progress.start(f"creating {venv} with Python {interp} ({backend})")
+    kind = "uv" if uv else "venv"
+    progress.start(f"creating {venv} with Python {interp} ({kind})")
     parent, name = fs.dirname(venv), fs.basename(venv)
-    tmp = fs.join(parent, f"{name}{TMP_TAG}{fsops.getpid()}")
+    tmp = backend.build_dir(venv)
     store = trust.TrustStore(env)
+    running = early.adopt(interp.path, uv or "") if early else None
     try:
-        if not fsops.access(parent, fsops.W_OK):
-            try:  # the reason, in the words of the system (read-only file system, ...)
-                fsops.mkdir(tmp, 0o755)
-                fsops.rmdir(tmp)
-            except OSError as e:
-                raise _os_error(e, parent) from None
-        prompt = fs.basename(project.rstrip(fs.sep)) or project
-        if uv:
-            running = _Backend([uv, "venv", "--python", interp.path, "--prompt", prompt, "--no-config",
-                                "--no-project", "--offline", "--no-python-downloads", "--quiet", tmp],
-                               env, "uv venv")
-        else:
-            running = _Backend([interp.path, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, tmp],
-                               env, f"{interp.path} -m venv")
+        if running is None:
+            if not fsops.access(parent, fsops.W_OK):
+                try:  # the reason, in the words of the system (read-only file system, ...)
+                    fsops.mkdir(tmp, 0o755)
+                    fsops.rmdir(tmp)
+                except OSError as e:
+                    raise _os_error(e, parent) from None
+            argv, what = backend.command(uv, interp.path, project, tmp)
+            running = backend.Backend(argv, env, what)
         try:  # while it works: what does not need the new venv
+            if not replace:
+                headstart.remember(project, env, interp.path, uv)
             remove_leftovers(venv, keep=tmp)
             denied = _denied(store, venv)
+            if cfg.pip and interp.pip_wheel and sys.platform != "win32":
+                from autovenv import pipwheel
         except BaseException:
             running.kill()
             raise
@@ -540,9 +241,10 @@ def build(
         pip_version = ""
         if cfg.pip:
             if interp.pip_wheel and sys.platform != "win32":
-                pip_version = install_pip(tmp, venv, interp.pip_wheel, interp.version, env)
+                pip_version = pipwheel.install_pip(tmp, venv, interp.pip_wheel, interp.version, env)
             elif sys.platform == "win32":  # pragma: no cover - no launcher .exe of our own
-                _run([venvs.python_path(tmp), "-I", "-m", "ensurepip", "--default-pip"], env, "ensurepip")
+                ensurepip = [venvs.python_path(tmp), "-I", "-m", "ensurepip", "--default-pip"]
+                backend.run(ensurepip, env, "ensurepip")
                 pip_version = "bundled"
             else:
                 notes.append(
@@ -573,69 +275,7 @@ def build(
 
             shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.monotonic() - started
-    return Result(venv, str(interp), backend, pip_version, seconds, tuple(notes))
-
-
-# --- Remembering failures ------------------------------------------------------------------
-
-
-def _fingerprint(project: str, env: Mapping[str, str]) -> str:
-    """What a fix would change: the project directory (chmod, new files), its Python
-    settings, the user config, PATH."""
-    import hashlib
-
-    parts = [env.get("PATH", "")]
-    for path in (project, fs.join(project, "pyproject.toml"),
-                 fs.join(project, ".python-version"), config.user_config_path(env)):
-        try:
-            st = fs.stat(path)
-            parts.append(f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_mode}")
-        except OSError:
-            parts.append("-")
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _failure_path(project: str, env: Mapping[str, str]) -> str:
-    return fs.join(locations.data_dir(env), "failed", trust.record_name(fs.realpath(project)))
-
-
-def recorded_failure(project: str, env: Mapping[str, str]) -> str:
-    """The message of the last failed creation, if nothing changed since ('' otherwise)."""
-    try:
-        with open(_failure_path(project, env), encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
-        return ""  # the usual case: imports nothing
-    import json
-
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return ""
-    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(project, env):
-        return ""
-    return str(data.get("message", ""))
-
-
-def _record_failure(project: str, env: Mapping[str, str], message: str) -> None:
-    import json
-
-    path = _failure_path(project, env)
-    try:
-        fsops.makedirs(fs.dirname(path))
-        tmp = f"{path}.{fsops.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"fingerprint": _fingerprint(project, env), "message": message}, f)
-        fsops.replace(tmp, path)
-    except OSError:
-        pass
-
-
-def _clear_failure(project: str, env: Mapping[str, str]) -> None:
-    try:
-        fsops.remove(_failure_path(project, env))
-    except OSError:
-        pass
+    return Result(venv, str(interp), kind, pip_version, seconds, tuple(notes))
 
 
 # --- Entry points --------------------------------------------------------------------------
@@ -643,23 +283,24 @@ def _clear_failure(project: str, env: Mapping[str, str]) -> None:
 
 def make(
     project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
-    progress: Progress, replace: bool = False,
+    progress: Progress, replace: bool = False, early: Headstart | None = None,
 ) -> Result | None:
-    """Create (or with `replace`, re-create) the venv under the project lock. None when another
-    process made it while this one waited. Failures are remembered, then raised."""
+    """Create (or with `replace`, re-create) the venv under the project lock (held already by
+    `early`). None when another process made it while this one waited. Failures are
+    remembered, then raised."""
     try:
-        with project_lock(project, env, progress):
+        with early or locks.project_lock(project, env, progress):
             if not replace and venvs.is_venv_dir(venv):
                 return None
-            result = build(venv, project, env, cfg, progress, replace=replace)
+            result = build(venv, project, env, cfg, progress, replace=replace, early=early)
     except (CreateError, NoInterpreter) as e:
-        _record_failure(project, env, str(e))
+        failures.record(project, env, str(e))
         raise
     except OSError as e:  # the data dir itself (locks) is unusable
         error = _os_error(e, locations.data_dir(env))
-        _record_failure(project, env, str(error))
+        failures.record(project, env, str(error))
         raise error from None
-    _clear_failure(project, env)
+    failures.clear(project, env)
     pip = f", pip {result.pip}" if result.pip else ""
     how = f"{result.backend}{pip}"
     progress.done(f"created {venv} with Python {result.python} ({how}) in {result.seconds:.2f}s")
@@ -672,7 +313,7 @@ def make(
 def _deps_hint(project: str) -> list[str]:
     if fs.isfile(fs.join(project, "uv.lock")):
         how = "uv sync"
-    elif any(n.startswith("requirements") and n.endswith(".txt") for n in _listdir(project)):
+    elif any(n.startswith("requirements") and n.endswith(".txt") for n in fs.entries(project)):
         how = "pip install -r requirements.txt"
     elif any(fs.isfile(fs.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
         how = "pip install -e ."
@@ -681,9 +322,11 @@ def _deps_hint(project: str) -> list[str]:
     return [f"dependencies are never installed automatically; to install them: {how}"]
 
 
-def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> discover.Finding:  # type: ignore[no-untyped-def]
+def on_entry(finding: discover.Finding, env: Mapping[str, str], messages,  # type: ignore[no-untyped-def]
+             early: Headstart | None = None) -> discover.Finding:
     """The hook's rule-2 case: make the venv when the config says so; the new Finding (rule 1
-    on success). Every failure becomes one message per shell session, never a traceback."""
+    on success). Every failure becomes one message per shell session, never a traceback.
+    `early` (headstart.begin) is used or undone by the caller; this only decides."""
     assert finding.project and finding.venv
     project, venv = finding.project, finding.venv
     cfg = config.load(project, env)
@@ -696,12 +339,12 @@ def on_entry(finding: discover.Finding, env: Mapping[str, str], messages) -> dis
         # would race with the user's own `uv venv`/`python -m venv` at the next command.
         messages.once("removed:" + venv, f"{venv} was removed; autovenv create makes a new one")
         return finding
-    failed = recorded_failure(project, env)
+    failed = failures.recorded(project, env)
     if failed:
         messages.once("create-failed:" + project + failed, f"{failed} (to try again: autovenv create)")
         return finding
     try:
-        result = make(project, venv, env, cfg, Progress(sys.stderr, env))
+        result = make(project, venv, env, cfg, Progress(sys.stderr, env), early=early)
         for note in result.notes if result else ():
             messages.once("create-note:" + note, note)
     except (CreateError, NoInterpreter, ConfigError) as e:
@@ -723,8 +366,7 @@ def _removed_under_this_shell(venv: str, env: Mapping[str, str]) -> bool:
     """Did this shell's last answer see this venv exist? (its scope watched its pyvenv.cfg)"""
     from autovenv import scope
 
-    last = env.get("_AUTOVENV_ANSWER", "")
-    return (scope.SEP + "1" + fs.join(venv, venvs.CFG_NAME)) in (scope.SEP + last)
+    return scope.shell_saw(env, fs.join(venv, venvs.CFG_NAME))
 
 
 # --- Hints on an existing venv -------------------------------------------------------------

@@ -15,3 +15,7 @@ class BrokenVenv(AutovenvError):
 
 class NoInterpreter(AutovenvError):
     """No installed Python satisfies the project's request."""
+
+
+class CreateError(AutovenvError):
+    """Creating the venv failed for a reason the user can fix (the message says which)."""

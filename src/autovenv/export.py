@@ -90,10 +90,18 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
         messages.once("problem:" + problem, problem)
     if finding.rule == 2:
         # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
-        # Imported here: the creation path may need site-packages, a plain prompt never does.
-        from autovenv import create
+        # The backend starts first when the interpreter can be guessed safely, and the creation
+        # code loads while it runs (headstart.py). Imported here: a plain prompt never needs it.
+        from autovenv import headstart
 
-        finding = create.on_entry(finding, env, messages)
+        early = headstart.begin(finding, env)
+        try:
+            from autovenv import create
+
+            finding = create.on_entry(finding, env, messages, early)
+        finally:
+            if early is not None:
+                early.close()  # what was not used is undone, and the lock released
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder

@@ -20,6 +20,7 @@ _S_IFMT, _S_IFDIR, _S_IFREG, _S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
 S_IWOTH, S_ISVTX = 0o002, 0o1000
 # How many symbolic links one realpath() follows before calling it a loop (Linux: 40).
 _MAX_LINKS = 40
+_MAX_NAME_BYTES = 200  # of a file name made by flat_name (most filesystems allow 255)
 
 if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
     from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
@@ -187,6 +188,48 @@ def is_world_writable(st: stat_result) -> bool:
     return bool(st.st_mode & S_IWOTH) and not st.st_mode & S_ISVTX
 
 
+def entries(directory: str) -> list[str]:
+    """The names in a directory; [] when it cannot be listed."""
+    try:
+        return listdir(directory)
+    except OSError:
+        return []
+
+
+def file_key(path: str) -> str | None:
+    """What tells one version of a file from another (mtime, size, inode); None when absent."""
+    try:
+        st = stat(path)
+    except OSError:
+        return None
+    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
+
+
+def first_line(path: str) -> str:
+    """The first line of a small settings file (.python-version) that is not empty or a
+    comment; '' when there is none or the file cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f.read(4096).splitlines():
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    return line
+    except OSError:
+        pass
+    return ""
+
+
+def flat_name(real_path: str) -> str:
+    """A file name that stands for one path (trust records, locks): readable when short,
+    hashed when long."""
+    name = real_path.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+    if len(fsencode(name)) <= _MAX_NAME_BYTES:
+        return name
+    import hashlib
+
+    return "sha256-" + hashlib.sha256(fsencode(real_path)).hexdigest()
+
+
 def exit_now(code: int) -> NoReturn:
     """End the process here, without the interpreter's teardown: freeing every module and
     object costs the helper about a fifth of its run. Only for processes with nothing left to
@@ -201,8 +244,8 @@ def exit_now(code: int) -> NoReturn:
 
 
 __all__ = [
-    "abspath", "basename", "dirname", "environ", "exists", "exit_now", "expanduser", "fsdecode", "fsencode",
-    "getcwd", "getuid", "is_world_writable", "isabs", "isdir", "isfile", "islink", "join",
-    "lexists", "listdir", "lstat", "normpath", "pathsep", "readlink", "realpath", "sep",
-    "splitext", "stat",
+    "abspath", "basename", "dirname", "entries", "environ", "exists", "exit_now", "expanduser",
+    "file_key", "first_line", "flat_name", "fsdecode", "fsencode", "getcwd", "getuid",
+    "is_world_writable", "isabs", "isdir", "isfile", "islink", "join", "lexists", "listdir",
+    "lstat", "normpath", "pathsep", "readlink", "realpath", "sep", "splitext", "stat",
 ]

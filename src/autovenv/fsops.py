@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import sys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+open_text = open  # the builtin: the imports below shadow `open` with the system call
+
+from autovenv import fs  # noqa: E402
+
 __all__ = [
     "HAS_SPAWN", "O_CREAT", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK", "X_OK", "access",
     "chmod", "close", "devnull", "fstat", "ftruncate", "getpid", "link", "lseek", "makedirs", "mkdir",
-    "open", "read", "read_all", "remove", "rename", "replace", "rmdir", "scandir", "utime", "write",
-    "write_at_start", "write_file",
+    "open", "open_text", "read", "read_all", "read_records", "remove", "rename", "replace", "rmdir",
+    "scandir", "utime", "write", "write_at_start", "write_file", "write_records",
 ]
 
 if sys.platform == "win32":  # pragma: no cover - not run here
@@ -91,8 +99,6 @@ else:
         write,
     )
 
-    from autovenv import fs
-
     HAS_SPAWN = True
     devnull = "/dev/null"
     __all__ += [  # the spawning half, POSIX only
@@ -151,3 +157,34 @@ def write_at_start(fd: int, data: bytes) -> None:
     lseek(fd, 0, 0)
     _write_all(fd, data)
     ftruncate(fd, len(data))
+
+
+def read_records(path: str, header: str) -> list[list[str]]:
+    """The tab-separated records of one of autovenv's cache files ([] when absent or of
+    another format)."""
+    try:
+        with open_text(path, encoding="utf-8", errors="surrogateescape") as f:
+            text = f.read()
+    except OSError:
+        return []
+    if not text.startswith(header):
+        return []
+    return [line.split("\t") for line in text[len(header):].split("\n") if line]
+
+
+def write_records(path: str, header: str, records: Iterable[Iterable[str]]) -> None:
+    """Replace a cache file at once (a reader sees the old one or the new one). A cache we
+    cannot write only costs time; a field holding a tab or newline is not remembered."""
+    lines = [header]
+    for fields in records:
+        fields = list(fields)
+        if not any("\t" in f or "\n" in f for f in fields):
+            lines.append("\t".join(fields) + "\n")
+    try:
+        makedirs(fs.dirname(path))
+        tmp = f"{path}.{getpid()}.tmp"
+        with open_text(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write("".join(lines))
+        replace(tmp, path)
+    except OSError:
+        pass

@@ -24,6 +24,7 @@ else:
     from autovenv.records import Record, dataclass
 
 from autovenv import fs, fsops, locations
+from autovenv.backend import clean_env
 from autovenv.errors import NoInterpreter
 
 IS_WINDOWS = sys.platform == "win32"
@@ -186,26 +187,14 @@ def _pyenv_version_name(env: Mapping[str, str], start: str | None) -> str:
         return env["PYENV_VERSION"].split(":")[0].strip()
     directory = start
     while directory:
-        text = _first_line(fs.join(directory, ".python-version"))
+        text = fs.first_line(fs.join(directory, ".python-version"))
         if text:
             return text
         parent = fs.dirname(directory)
         if parent == directory:
             break
         directory = parent
-    return _first_line(fs.join(pyenv_root(env), "version")) or "system"
-
-
-def _first_line(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f.read(4096).splitlines():
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    return line
-    except OSError:
-        pass
-    return ""
+    return fs.first_line(fs.join(pyenv_root(env), "version")) or "system"
 
 
 def _is_shim(path: str, env: Mapping[str, str]) -> bool:
@@ -290,45 +279,6 @@ def _cache_path(env: Mapping[str, str]) -> str:
     return fs.join(locations.data_dir(env), CACHE_NAME)
 
 
-def _stat_key(path: str) -> str | None:
-    try:
-        st = fs.stat(path)
-    except OSError:
-        return None
-    return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
-
-
-def _read_lines(path: str, header: str) -> list[list[str]]:
-    """The tab-separated records of one of autovenv's cache files ([] when absent or of
-    another format)."""
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as f:
-            text = f.read()
-    except OSError:
-        return []
-    if not text.startswith(header):
-        return []
-    return [line.split("\t") for line in text[len(header):].split("\n") if line]
-
-
-def _write_lines(path: str, header: str, records: Iterable[Iterable[str]]) -> None:
-    """Replace a cache file at once (a reader sees the old one or the new one). A cache we
-    cannot write only costs time; a field holding a tab or newline is not remembered."""
-    lines = [header]
-    for fields in records:
-        fields = list(fields)
-        if not any("\t" in f or "\n" in f for f in fields):
-            lines.append("\t".join(fields) + "\n")
-    try:
-        fsops.makedirs(fs.dirname(path))
-        tmp = f"{path}.{fsops.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write("".join(lines))
-        fsops.replace(tmp, path)
-    except OSError:
-        pass
-
-
 def _info_fields(info: dict | None) -> list[str]:  # type: ignore[type-arg]
     """What the probe said, as cache fields ('-' alone: the interpreter did not answer)."""
     if not info:
@@ -355,7 +305,7 @@ class Prober:
         # real path -> {"stat": key, "info": what the probe printed, or None}
         self.cache: dict[str, dict] = {}  # type: ignore[type-arg]
         self.dirty = False
-        for fields in _read_lines(self.path, CACHE_HEADER):
+        for fields in fsops.read_records(self.path, CACHE_HEADER):
             if len(fields) >= 3:
                 self.cache[fields[0]] = {"stat": fields[1], "info": _fields_info(fields[2:])}
 
@@ -370,7 +320,7 @@ class Prober:
 
             with ThreadPoolExecutor(max_workers=min(8, len(todo))) as pool:
                 for path, result in zip(todo, pool.map(self._run, todo)):
-                    key = _stat_key(path)
+                    key = fs.file_key(path)
                     if key:
                         self.cache[path] = {"stat": key, "info": result}
                         self.dirty = True
@@ -383,7 +333,7 @@ class Prober:
 
     def _cached(self, path: str) -> dict | None:  # type: ignore[type-arg]
         entry = self.cache.get(path)
-        if entry and entry.get("stat") == _stat_key(path):
+        if entry and entry.get("stat") == fs.file_key(path):
             return entry
         return None
 
@@ -411,7 +361,7 @@ class Prober:
 
     def _save(self) -> None:
         if self.dirty:
-            _write_lines(self.path, CACHE_HEADER, (
+            fsops.write_records(self.path, CACHE_HEADER, (
                 [path, entry["stat"], *_info_fields(entry["info"])] for path, entry in self.cache.items()
             ))
 
@@ -429,15 +379,6 @@ def _interpreter(path: str, info: dict) -> Interpreter | None:  # type: ignore[t
     except (KeyError, TypeError, ValueError):
         return None
 
-
-def clean_env(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment for running an interpreter or uv: no venv, no Python/uv overrides."""
-    drop = ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP",
-            "PYTHONSAFEPATH", "UV_PYTHON", "UV_PROJECT_ENVIRONMENT", "__PYVENV_LAUNCHER__")
-    return {k: v for k, v in env.items() if k not in drop}
-
-
-# --- Choosing ------------------------------------------------------------------------------
 
 def _version_name(spec: str) -> tuple[str, tuple[int, ...]] | None:
     """(implementation or '', version) for a version name: 3.12, 3.12.1, cpython@3.12,
@@ -522,7 +463,7 @@ class _SpecifierMemo:
     def __init__(self, env: Mapping[str, str]):
         self.path = fs.join(locations.data_dir(env), SPECIFIERS_NAME)
         self.data: dict[tuple[str, str], bool] = {}
-        for fields in _read_lines(self.path, SPECIFIERS_HEADER):
+        for fields in fsops.read_records(self.path, SPECIFIERS_HEADER):
             if len(fields) == 3 and fields[2] in ("0", "1"):
                 self.data[fields[0], fields[1]] = fields[2] == "1"
         self._specs: dict[str, object] = {}  # packaging's, once one was needed
@@ -546,7 +487,7 @@ class _SpecifierMemo:
     def _save(self) -> None:
         # A cache: the last writer wins, and a failed write only costs the next run time.
         records = ([text, version, "1" if yes else "0"] for (text, version), yes in self.data.items())
-        _write_lines(self.path, SPECIFIERS_HEADER, records)
+        fsops.write_records(self.path, SPECIFIERS_HEADER, records)
 
 
 class _MemoSpec:
@@ -664,7 +605,7 @@ def choose(project: str | None, cfg, env: Mapping[str, str]) -> tuple[Interprete
 def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpreter | None]:  # type: ignore[no-untyped-def]
     if project:
         version_file = fs.join(project, ".python-version")
-        text = _first_line(version_file)
+        text = fs.first_line(version_file)
         if text:
             return Request(".python-version", text, version_file), _by_text(text, finder)
     if cfg.python and cfg.project_python:
@@ -696,7 +637,7 @@ def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # 
         return None
     if project:
         version_file = fs.join(project, ".python-version")
-        text = _first_line(version_file)
+        text = fs.first_line(version_file)
         if text:
             ok = _matches_name(text, interp)
             return None if ok is None else ("" if ok else f".python-version asks for {text}")

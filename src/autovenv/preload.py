@@ -60,26 +60,33 @@ ON_DEMAND = (
 # Read from the file when imported: the creation path, in a project that has no venv yet.
 ON_CREATION = (
     "autovenv.errors",
+    "autovenv.fsops",
+    "autovenv.locks",
+    "autovenv.failures",
+    "autovenv.backend",
+    "autovenv.headstart",
     "autovenv.leantoml",
     "autovenv.tomlfile",
     "autovenv.config",
-    "autovenv.fsops",
     "autovenv.create",
     "autovenv.interpreters",
+    "autovenv.pipwheel",
 )
 # Run, in this order and without importlib's search, just before the key is imported: what
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
+# headstart's part comes first: the backend starts before the rest is loaded.
+_BEFORE_THE_BACKEND = (
+    "autovenv.errors",
+    "autovenv.locations",
+    "autovenv.fsops",
+    "autovenv.locks",
+    "autovenv.failures",
+    "autovenv.backend",
+    "autovenv.trust",
+)
 PRELUDES = {
-    "autovenv.create": (
-        "autovenv.errors",
-        "autovenv.leantoml",
-        "autovenv.tomlfile",
-        "autovenv.locations",
-        "autovenv.config",
-        "autovenv.fsops",
-        "autovenv.trust",
-        "autovenv.interpreters",
-    ),
+    "autovenv.headstart": _BEFORE_THE_BACKEND,
+    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.leantoml", "autovenv.tomlfile", "autovenv.config"),
 }
 PACKAGES = ("autovenv.shells",)
 _BUNDLED = EAGER + ON_DEMAND + ON_CREATION

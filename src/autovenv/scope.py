@@ -45,6 +45,11 @@ def watched(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(("1" if fs.lexists(p) else "0") + p for p in paths)
 
 
+def shell_saw(env: Mapping[str, str], path: str) -> bool:
+    """Did the answer this shell holds (_AUTOVENV_ANSWER, a signature) see `path` exist?"""
+    return (SEP + "1" + path) in (SEP + env.get("_AUTOVENV_ANSWER", ""))
+
+
 def _venv_probes(env: Mapping[str, str]) -> tuple[str, ...]:
     # ".venv" itself (directory or redirect file); other names only when they are venvs.
     return tuple(

@@ -26,17 +26,11 @@ from autovenv import venvs
 from autovenv.locations import data_dir
 
 ALLOW, DENY = "allow", "deny"
-MAX_NAME_BYTES = 200
 
 
 def record_name(real_venv: str) -> str:
-    """A file name that stands for one venv path: readable when short, hashed when long."""
-    name = real_venv.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
-    if len(fs.fsencode(name)) <= MAX_NAME_BYTES:
-        return name
-    import hashlib
-
-    return "sha256-" + hashlib.sha256(fs.fsencode(real_venv)).hexdigest()
+    """The record's file name for a venv's real path."""
+    return fs.flat_name(real_venv)
 
 
 def identity(venv: str) -> str:

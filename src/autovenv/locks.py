@@ -1,0 +1,76 @@
+"""One creator per project at a time, across processes.
+
+The lock is a file under autovenv's data dir (so a read-only project can still be locked),
+held with flock: the kernel releases it when its holder dies, however it dies.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.create import Progress
+
+from autovenv import fs, fsops, locations
+from autovenv.errors import CreateError
+
+LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
+
+
+def open_lock_file(project: str, env: Mapping[str, str]) -> int:
+    locks = fs.join(locations.data_dir(env), "locks")
+    path = fs.join(locks, fs.flat_name(fs.realpath(project)) + ".lock")
+    try:
+        return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
+    except FileNotFoundError:  # the first creation on this machine
+        fsops.makedirs(locks)
+        return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
+
+
+def try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
+    """Hold the project's lock, waiting for another holder (saying so once) up to LOCK_TIMEOUT."""
+
+    def __init__(self, project: str, env: Mapping[str, str], progress: Progress | None = None):
+        self.project, self.env, self.progress = project, env, progress
+
+    def __enter__(self) -> None:
+        project = self.project
+        self.fd = open_lock_file(project, self.env)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            waited = False
+            while not try_lock(self.fd):
+                if not waited and self.progress:
+                    self.progress.note(f"waiting for another shell that is creating the venv of {project}")
+                waited = True
+                if time.monotonic() > deadline:
+                    raise CreateError(f"gave up waiting for another process creating the venv of {project}")
+                time.sleep(0.05)
+        except BaseException:
+            fsops.close(self.fd)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        fsops.close(self.fd)  # closing releases the lock
