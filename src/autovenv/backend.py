@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from autovenv.create import Progress
 
 from autovenv import fs, fsops, locations
-from autovenv.errors import CreateError
 
 TMP_TAG = ".autovenv-tmp-"
 
@@ -128,6 +127,8 @@ class Backend:
         if code != 0:
             detail = output.decode("utf-8", "replace").strip().splitlines()
             tail = detail[-1] if detail else f"exit status {code}"
+            from autovenv.errors import CreateError  # not before: the backend starts first
+
             raise CreateError(f"{self.what} failed: {_explain(tail)}")
 
     def _wait(self, progress: Progress | None) -> tuple[int, bytes]:

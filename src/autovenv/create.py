@@ -56,6 +56,7 @@ class Result(Record):
     pip: str  # pip version installed, '' when none
     seconds: float
     notes: tuple[str, ...] = ()
+    trusted: bool = True  # recorded as trusted (False: the user had denied this venv's path)
 
 
 # --- Progress ------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def build(
 
             shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.monotonic() - started
-    return Result(venv, str(interp), kind, pip_version, seconds, tuple(notes))
+    return Result(venv, str(interp), kind, pip_version, seconds, tuple(notes), trusted=not denied)
 
 
 # --- Entry points --------------------------------------------------------------------------
@@ -323,38 +324,40 @@ def _deps_hint(project: str) -> list[str]:
 
 
 def on_entry(finding: discover.Finding, env: Mapping[str, str], messages,  # type: ignore[no-untyped-def]
-             early: Headstart | None = None) -> discover.Finding:
-    """The hook's rule-2 case: make the venv when the config says so; the new Finding (rule 1
-    on success). Every failure becomes one message per shell session, never a traceback.
-    `early` (headstart.begin) is used or undone by the caller; this only decides."""
+             early: Headstart | None = None) -> tuple[discover.Finding, str]:
+    """The hook's rule-2 case: make the venv when the config says so. The new Finding (rule 1
+    on success), and the venv this made and recorded as trusted ('' when none). Every failure
+    becomes one message per shell session, never a traceback. `early` (headstart.begin) is
+    used or undone by the caller; this only decides."""
     assert finding.project and finding.venv
     project, venv = finding.project, finding.venv
     cfg = config.load(project, env)
     for problem in cfg.problems:
         messages.once("problem:" + problem, problem)
     if cfg.create != "auto" or _denied(trust.TrustStore(env), venv):
-        return finding
+        return finding, ""
     if _removed_under_this_shell(venv, env):
         # Deleting the venv you are in is not entering a project: making a new one at once
         # would race with the user's own `uv venv`/`python -m venv` at the next command.
         messages.once("removed:" + venv, f"{venv} was removed; autovenv create makes a new one")
-        return finding
+        return finding, ""
     failed = failures.recorded(project, env)
     if failed:
         messages.once("create-failed:" + project + failed, f"{failed} (to try again: autovenv create)")
-        return finding
+        return finding, ""
     try:
         result = make(project, venv, env, cfg, Progress(sys.stderr, env), early=early)
         for note in result.notes if result else ():
             messages.once("create-note:" + note, note)
+        made = venv if result and result.trusted else ""
     except (CreateError, NoInterpreter, ConfigError) as e:
         messages.once("create-failed:" + project + str(e), f"{e} (to try again: autovenv create)")
-        return finding
+        return finding, ""
     except KeyboardInterrupt:
         messages.once("create-interrupted:" + project,
                       f"creating {venv} was interrupted; nothing was left behind (autovenv create makes it)")
-        return finding
-    return discover.find(finding.start, env)
+        return finding, ""
+    return discover.find(finding.start, env), made
 
 
 def _denied(store: trust.TrustStore, venv: str) -> bool:

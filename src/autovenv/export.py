@@ -88,6 +88,7 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     finding = discover.find(directory, env)
     for problem in finding.problems:
         messages.once("problem:" + problem, problem)
+    made = ""
     if finding.rule == 2:
         # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
         # The backend starts first when the interpreter can be guessed safely, and the creation
@@ -98,7 +99,7 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
         try:
             from autovenv import create
 
-            finding = create.on_entry(finding, env, messages, early)
+            finding, made = create.on_entry(finding, env, messages, early)
         finally:
             if early is not None:
                 early.close()  # what was not used is undone, and the lock released
@@ -106,10 +107,13 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder
     # Imported here: leaving a project (the other boundary cd) never needs the trust store.
-    from autovenv.trust import ALLOW, DENY, TrustStore
+    from autovenv.trust import ALLOW, DENY, TRUSTED, TrustStore
 
     store = TrustStore(env)
-    verdict = store.verdict(finding.venv)
+    # A venv this run has just made and recorded needs no second look at its record, and
+    # nothing can have changed after its (first) sync.
+    just_made = made == finding.venv
+    verdict = TRUSTED if just_made else store.verdict(finding.venv)
     # allow and deny each remove the other's record, so the prompt watches one: the deny record
     # of a denied venv, else the allow record (it vanishes on deny, appears on allow).
     record = store.record_path(DENY if verdict.denied else ALLOW, finding.venv)
@@ -122,14 +126,14 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
                 f"To trust it: autovenv allow {shell_word(finding.holder)}",
             )
         return Answer(plan.Deactivate(), where)
-    health = venvs.check_health(finding.venv)
+    health = venvs.check_health(finding.venv, just_made)
     if health.problem:
         messages.once(
             "unhealthy:" + finding.venv,
             f"not activating {finding.venv}: {health.problem} (fix: {health.fix})",
         )
         return Answer(plan.Deactivate(), where)
-    stale = venvs.changed_since_sync(finding.venv, finding.holder)
+    stale = [] if just_made else venvs.changed_since_sync(finding.venv, finding.holder)
     if stale:
         messages.once(
             "stale:" + finding.venv,

@@ -63,6 +63,7 @@ if sys.platform == "win32":  # pragma: no cover - not run here
     HAS_SPAWN = False
 else:
     from posix import (
+        F_TLOCK,
         O_CREAT,
         O_RDONLY,
         O_RDWR,
@@ -82,6 +83,7 @@ else:
         getpid,
         kill,
         link,
+        lockf,
         lseek,
         mkdir,
         open,
@@ -101,9 +103,9 @@ else:
 
     HAS_SPAWN = True
     devnull = "/dev/null"
-    __all__ += [  # the spawning half, POSIX only
-        "POSIX_SPAWN_DUP2", "POSIX_SPAWN_OPEN", "chdir", "fchdir", "kill", "pipe", "posix_spawn",
-        "waitpid", "waitstatus_to_exitcode",
+    __all__ += [  # the spawning half and record locks, POSIX only
+        "F_TLOCK", "POSIX_SPAWN_DUP2", "POSIX_SPAWN_OPEN", "chdir", "fchdir", "kill", "lockf", "pipe",
+        "posix_spawn", "waitpid", "waitstatus_to_exitcode",
     ]
 
     def makedirs(path: str, mode: int = 0o777) -> None:

@@ -1,7 +1,7 @@
 """One creator per project at a time, across processes.
 
 The lock is a file under autovenv's data dir (so a read-only project can still be locked),
-held with flock: the kernel releases it when its holder dies, however it dies.
+held with lockf: the kernel releases it when its holder dies, however it dies.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from autovenv.create import Progress
 
 from autovenv import fs, fsops, locations
-from autovenv.errors import CreateError
 
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 
@@ -40,12 +39,13 @@ def try_lock(fd: int) -> bool:
             return True
         except OSError:
             return False
-    import fcntl
-
+    # A POSIX record lock on the whole file, through the posix module the interpreter has
+    # loaded (fcntl.flock would load an extension module, a tenth of `uv venv`'s own start).
+    # Such a lock belongs to the process and goes when it closes the file, or dies.
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fsops.lockf(fd, fsops.F_TLOCK, 0)
         return True
-    except BlockingIOError:
+    except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: another process holds it
         return False
 
 
@@ -66,6 +66,8 @@ class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
                     self.progress.note(f"waiting for another shell that is creating the venv of {project}")
                 waited = True
                 if time.monotonic() > deadline:
+                    from autovenv.errors import CreateError  # loaded later on the way of a creation
+
                     raise CreateError(f"gave up waiting for another process creating the venv of {project}")
                 time.sleep(0.05)
         except BaseException:

@@ -76,7 +76,6 @@ ON_CREATION = (
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
 # headstart's part comes first: the backend starts before the rest is loaded.
 _BEFORE_THE_BACKEND = (
-    "autovenv.errors",
     "autovenv.locations",
     "autovenv.fsops",
     "autovenv.locks",
@@ -86,7 +85,8 @@ _BEFORE_THE_BACKEND = (
 )
 PRELUDES = {
     "autovenv.headstart": _BEFORE_THE_BACKEND,
-    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.leantoml", "autovenv.tomlfile", "autovenv.config"),
+    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.errors", "autovenv.leantoml", "autovenv.tomlfile",
+                        "autovenv.config"),
 }
 PACKAGES = ("autovenv.shells",)
 _BUNDLED = EAGER + ON_DEMAND + ON_CREATION

@@ -49,6 +49,9 @@ class Verdict(Record):
     denied: bool = False
 
 
+TRUSTED = Verdict(True, "you allowed it, or autovenv made it")
+
+
 class TrustStore:
     def __init__(self, env: Mapping[str, str]):
         self.root = fs.join(data_dir(env), "trust")
@@ -66,9 +69,7 @@ class TrustStore:
         return fs.join(self.root, kind, record_name(self.realpath(venv)))
 
     def allow(self, venv: str) -> None:
-        self._real.pop(venv, None)  # it may have just been made, or moved
-        real = self.realpath(venv)
-        self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{real}")
+        self.record_created(venv)
         self._remove(self.record_path(DENY, venv))
 
     def deny(self, venv: str) -> None:
@@ -76,8 +77,11 @@ class TrustStore:
         self._write(self.record_path(DENY, venv), self.realpath(venv))
         self._remove(self.record_path(ALLOW, venv))
 
-    # autovenv made it: the same record as an explicit allow.
-    record_created = allow
+    def record_created(self, venv: str) -> None:
+        """autovenv made it: the record of an explicit allow (which also removes a deny record;
+        the creator checked, under the project's lock, that there is none)."""
+        self._real.pop(venv, None)  # it may have just been made, or moved
+        self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{self.realpath(venv)}")
 
     def verdict(self, venv: str) -> Verdict:
         real = self.realpath(venv)
@@ -96,14 +100,18 @@ class TrustStore:
             return Verdict(False, f"its trust record {path} is corrupt; allow it again")
         if recorded_identity != identity(venv):
             return Verdict(False, "it has been replaced since it was allowed (pyvenv.cfg changed)")
-        return Verdict(True, "you allowed it, or autovenv made it")
+        return TRUSTED
 
     def _write(self, path: str, text: str) -> None:
         from autovenv import fsops  # writing is for allow, deny and creation, not for a verdict
 
-        fsops.makedirs(fs.dirname(path))
         tmp = f"{path}.{fsops.getpid()}.tmp"
-        fsops.write_file(tmp, text.encode("utf-8", "surrogateescape"))
+        data = text.encode("utf-8", "surrogateescape")
+        try:
+            fsops.write_file(tmp, data)
+        except FileNotFoundError:  # the first record of its kind
+            fsops.makedirs(fs.dirname(path))
+            fsops.write_file(tmp, data)
         fsops.replace(tmp, path)
 
     @staticmethod

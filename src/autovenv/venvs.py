@@ -100,8 +100,9 @@ class Health(Record):
     fix: str = ""
 
 
-def check_health(venv: str) -> Health:
-    """Ownership, permissions, a moved venv, a vanished interpreter."""
+def check_health(venv: str, just_made: bool = False) -> Health:
+    """Ownership, permissions, a moved venv, a vanished interpreter. A venv this process
+    `just_made` where it is has not moved (its scripts were written for this place)."""
     uid = fs.getuid() if hasattr(fs, "getuid") else None
     for path in (venv, bin_dir(venv), fs.join(venv, CFG_NAME)):
         try:
@@ -114,7 +115,7 @@ def check_health(venv: str) -> Health:
             return Health(f"{path} is writable by every user", f"chmod o-w {path}")
     if not fs.exists(python_path(venv)):
         return Health("its Python interpreter is gone", "autovenv recreate")
-    moved = _moved_from(venv)
+    moved = "" if just_made else _moved_from(venv)
     if moved:
         return Health(f"it was made at {moved} and has moved since", "autovenv recreate")
     return Health()
