@@ -173,9 +173,12 @@ def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> s
     return answer_text(env, shell, messages)[0]
 
 
-def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> tuple[str, scope.Scope]:
-    """The statements for the shell, and the scope they hold for."""
-    answer = decide(env, messages)
+def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
+                answer: Answer | None = None) -> tuple[str, scope.Scope]:
+    """The statements for the shell, and the scope they hold for (of `answer`, decided here
+    when not given)."""
+    if answer is None:
+        answer = decide(env, messages)
     changes = plan.changes(env, answer.decision)
     signature = answer.scope.signature()
     if not changes and not messages.new_keys and signature == env.get("_AUTOVENV_ANSWER"):
@@ -278,16 +281,18 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "export":
         write(sys.stderr, "usage: helper.py export SHELL\n")
         return 2
-    try:
-        shell = shells.get(argv[1])
-    except KeyError:
+    if not shells.known(argv[1]):
         known = ", ".join(shells.names())
         write(sys.stderr, f"autovenv: unknown shell {printable(argv[1])!r}; known: {known}\n")
         return 2
     try:
         env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
-        out, where = answer_text(env, shell, messages)
+        # The adapter after the decision: when entering a new project, it loads while the
+        # backend runs.
+        answer = decide(env, messages)
+        shell = shells.get(argv[1])
+        out, where = answer_text(env, shell, messages, answer)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working
         what = f"{type(e).__name__}: {printable(str(e))}"
         write(sys.stderr, f"autovenv: internal error ({what}); please report it\n")

@@ -31,7 +31,7 @@ def _fingerprint(project: str, env: Mapping[str, str]) -> str:
 
 
 def file_path(project: str, env: Mapping[str, str]) -> str:
-    return fs.join(locations.data_dir(env), "failed", fs.flat_name(fs.realpath(project)))
+    return locations.failure_record(env, fs.realpath(project))
 
 
 def recorded(project: str, env: Mapping[str, str]) -> str:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from autovenv.discover import Finding
 
-from autovenv import backend, failures, fs, fsops, locations, locks, scope, trust, venvs
+from autovenv import backend, fs, fsops, locations, locks, scope, venvs
 
 MEMO_NAME = "guesses.tsv"
 MEMO_HEADER = "# autovenv interpreter guesses 1: request and environment, interpreter, its stat\n"
@@ -90,8 +90,8 @@ def begin(finding: Finding, env: Mapping[str, str]) -> Headstart | None:
     parent = fs.dirname(venv)
     if (fs.lexists(venv) or not fsops.access(parent, fsops.W_OK)
             or scope.shell_saw(env, fs.join(venv, venvs.CFG_NAME))
-            or fs.lexists(trust.TrustStore(env).record_path(trust.DENY, venv))
-            or fs.lexists(failures.file_path(project, env))):
+            or fs.lexists(locations.trust_record(locations.trust_dir(env), locations.DENY, fs.realpath(venv)))
+            or fs.lexists(locations.failure_record(env, fs.realpath(project)))):
         return None
     try:
         fd = locks.open_lock_file(project, env)

@@ -31,6 +31,30 @@ def data_dir(env: Mapping[str, str]) -> str:
     return _user_dir(env, ("LOCALAPPDATA", "Local"), ("XDG_DATA_HOME", fs.join(".local", "share")))
 
 
+ALLOW, DENY = "allow", "deny"  # the kinds of trust record
+
+
+def trust_dir(env: Mapping[str, str]) -> str:
+    """Trust records: trust/allow/<name> and trust/deny/<name>, named by fs.flat_name of
+    the venv's real path (trust.py)."""
+    return fs.join(data_dir(env), "trust")
+
+
+def trust_record(root: str, kind: str, real_venv: str) -> str:
+    """The `kind` ("allow" or "deny") record of a venv under trust_dir `root`."""
+    return fs.join(root, kind, fs.flat_name(real_venv))
+
+
+def failure_record(env: Mapping[str, str], real_project: str) -> str:
+    """Where the last failed creation in a project is remembered (failures.py)."""
+    return fs.join(data_dir(env), "failed", fs.flat_name(real_project))
+
+
+def lock_file(env: Mapping[str, str], real_project: str) -> str:
+    """The project's creation lock (locks.py)."""
+    return fs.join(data_dir(env), "locks", fs.flat_name(real_project) + ".lock")
+
+
 def config_file(env: Mapping[str, str]) -> str:
     """The user config file, where click.get_app_dir("autovenv") would put it (AUTOVENV_CONFIG
     overrides)."""

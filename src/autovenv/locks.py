@@ -21,12 +21,11 @@ LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 
 
 def open_lock_file(project: str, env: Mapping[str, str]) -> int:
-    locks = fs.join(locations.data_dir(env), "locks")
-    path = fs.join(locks, fs.flat_name(fs.realpath(project)) + ".lock")
+    path = locations.lock_file(env, fs.realpath(project))
     try:
         return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
     except FileNotFoundError:  # the first creation on this machine
-        fsops.makedirs(locks)
+        fsops.makedirs(fs.dirname(path))
         return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
 
 

@@ -79,14 +79,12 @@ _BEFORE_THE_BACKEND = (
     "autovenv.locations",
     "autovenv.fsops",
     "autovenv.locks",
-    "autovenv.failures",
     "autovenv.backend",
-    "autovenv.trust",
 )
 PRELUDES = {
     "autovenv.headstart": _BEFORE_THE_BACKEND,
-    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.errors", "autovenv.leantoml", "autovenv.tomlfile",
-                        "autovenv.config"),
+    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.errors", "autovenv.failures", "autovenv.trust",
+                        "autovenv.leantoml", "autovenv.tomlfile", "autovenv.config"),
 }
 PACKAGES = ("autovenv.shells",)
 _BUNDLED = EAGER + ON_DEMAND + ON_CREATION

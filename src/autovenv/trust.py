@@ -23,9 +23,7 @@ else:
     from autovenv.records import Record, dataclass
 
 from autovenv import venvs
-from autovenv.locations import data_dir
-
-ALLOW, DENY = "allow", "deny"
+from autovenv.locations import ALLOW, DENY, trust_dir, trust_record
 
 
 def record_name(real_venv: str) -> str:
@@ -54,7 +52,7 @@ TRUSTED = Verdict(True, "you allowed it, or autovenv made it")
 
 class TrustStore:
     def __init__(self, env: Mapping[str, str]):
-        self.root = fs.join(data_dir(env), "trust")
+        self.root = trust_dir(env)
         self._real: dict[str, str] = {}
 
     def realpath(self, venv: str) -> str:
@@ -66,7 +64,7 @@ class TrustStore:
         return real
 
     def record_path(self, kind: str, venv: str) -> str:
-        return fs.join(self.root, kind, record_name(self.realpath(venv)))
+        return trust_record(self.root, kind, self.realpath(venv))
 
     def allow(self, venv: str) -> None:
         self.record_created(venv)

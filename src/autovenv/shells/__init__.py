@@ -24,15 +24,22 @@ def names() -> list[str]:
     return [name for name in _REGISTRY if name not in _ALIASES]
 
 
+def _canonical(name: str) -> str:
+    wanted = name.lower()
+    return wanted[:-4] if wanted.endswith(".exe") else wanted
+
+
+def known(name: str) -> bool:
+    """Whether get(name) finds an adapter (without loading it)."""
+    return _canonical(name) in _REGISTRY
+
+
 def get(name: str) -> Shell:
     """The adapter for `name` (e.g. "bash", "pwsh"); KeyError when unknown."""
-    wanted = name.lower()
-    if wanted.endswith(".exe"):
-        wanted = wanted[:-4]
-    module_name, class_name = _REGISTRY[wanted]
+    module_name, class_name = _REGISTRY[_canonical(name)]
     module = __import__(f"autovenv.shells.{module_name}", fromlist=[class_name])
     cls: type[Shell] = getattr(module, class_name)
     return cls()
 
 
-__all__ = ["Shell", "get", "names"]
+__all__ = ["Shell", "get", "known", "names"]
