@@ -12,6 +12,13 @@ if __name__ == "__main__":
     here = __file__
     if here.startswith("/") and "//" not in here and "/./" not in here and "/../" not in here:
         sys.path.append(here.rsplit("/", 2)[0])
+        # The package by its path: importlib would first look for it in each standard
+        # library directory (listing each), where it never is.
+        package_dir = here.rsplit("/", 1)[0]
+        spec = sys.modules["_frozen_importlib_external"].spec_from_file_location(
+            "autovenv", package_dir + "/__init__.py", submodule_search_locations=[package_dir])
+        package = sys.modules["autovenv"] = sys.modules["_frozen_importlib"].module_from_spec(spec)
+        spec.loader.exec_module(package)
     else:
         import os
 
