@@ -262,16 +262,17 @@ def build(
             if replace and fs.lexists(venv):
                 fsops.rename(venv, old)
             fsops.rename(tmp, venv)
+            tmp = ""  # it is the venv now
             if not denied:  # `deny` holds even across re-creation
                 store.record_created(venv)
-        if fs.lexists(old):
+        if replace and fs.lexists(old):
             import shutil
 
             shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         raise _os_error(e, parent) from None
     finally:
-        if fs.isdir(tmp):
+        if tmp and fs.isdir(tmp):
             import shutil
 
             shutil.rmtree(tmp, ignore_errors=True)

@@ -14,7 +14,7 @@ from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass, field
 
@@ -77,7 +77,11 @@ def current_directory(env: Mapping[str, str], messages: Messages) -> str:
     return fs.realpath(existing)
 
 
-def decide(env: Mapping[str, str], messages: Messages) -> Answer:
+def decide(
+    env: Mapping[str, str], messages: Messages, meanwhile: Callable[[], object] | None = None
+) -> Answer:
+    """What the shell should hold here. `meanwhile`: work for the time a backend started
+    early runs (see headstart.py), which would otherwise come after it."""
     if disabled(env):
         return Answer(plan.Deactivate(), scope.EVERYWHERE)
     if plan.hand_activated(env):
@@ -97,6 +101,8 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
 
         early = headstart.begin(finding, env)
         try:
+            if early is not None and meanwhile is not None:
+                meanwhile()
             from autovenv import create
 
             finding, made = create.on_entry(finding, env, messages, early)
@@ -288,9 +294,8 @@ def main(argv: list[str]) -> int:
     try:
         env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
-        # The adapter after the decision: when entering a new project, it loads while the
-        # backend runs.
-        answer = decide(env, messages)
+        # The adapter is loaded while a backend started early runs, else after the decision.
+        answer = decide(env, messages, lambda: shells.get(argv[1]))
         shell = shells.get(argv[1])
         out, where = answer_text(env, shell, messages, answer)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working

@@ -89,6 +89,7 @@ else:
         open,
         pipe,
         posix_spawn,
+        pwrite,
         read,
         remove,
         rename,
@@ -105,7 +106,7 @@ else:
     devnull = "/dev/null"
     __all__ += [  # the spawning half and record locks, POSIX only
         "F_TLOCK", "POSIX_SPAWN_DUP2", "POSIX_SPAWN_OPEN", "chdir", "fchdir", "kill", "lockf", "pipe",
-        "posix_spawn", "waitpid", "waitstatus_to_exitcode",
+        "posix_spawn", "pwrite", "waitpid", "waitstatus_to_exitcode",
     ]
 
     def makedirs(path: str, mode: int = 0o777) -> None:
@@ -156,8 +157,13 @@ def write_file(path: str, data: bytes, mode: int = 0o644) -> None:
 
 def write_at_start(fd: int, data: bytes) -> None:
     """Make an open file hold exactly data."""
-    lseek(fd, 0, 0)
-    _write_all(fd, data)
+    if sys.platform == "win32":  # pragma: no cover - no pwrite
+        lseek(fd, 0, 0)
+        _write_all(fd, data)
+    else:
+        done = 0
+        while done < len(data):
+            done += pwrite(fd, data[done:], done)
     ftruncate(fd, len(data))
 
 
@@ -165,10 +171,15 @@ def read_records(path: str, header: str) -> list[list[str]]:
     """The tab-separated records of one of autovenv's cache files ([] when absent or of
     another format)."""
     try:
-        with open_text(path, encoding="utf-8", errors="surrogateescape") as f:
-            text = f.read()
+        fd = open(path, O_RDONLY)
     except OSError:
         return []
+    try:
+        text = read_all(fd).decode("utf-8", "surrogateescape")
+    except OSError:
+        return []
+    finally:
+        close(fd)
     if not text.startswith(header):
         return []
     return [line.split("\t") for line in text[len(header):].split("\n") if line]

@@ -4,6 +4,17 @@ no site-packages, standard library only. Compiled at every run (a script has no 
 import gc
 import sys
 
+
+def _load(name: str, path: str, package_dir: "str | None" = None):  # type: ignore[no-untyped-def]
+    """Import module `name` from its file (its .pyc as importlib keeps it), without the
+    search: importlib would first list every standard library directory, where it never is."""
+    spec = sys.modules["_frozen_importlib_external"].spec_from_file_location(
+        name, path, submodule_search_locations=[package_dir] if package_dir else None)
+    module = sys.modules[name] = sys.modules["_frozen_importlib"].module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 if __name__ == "__main__":
     gc.disable()  # the process lives for milliseconds: collecting cycles is wasted work
     # -I keeps this file's directory off sys.path; our package's parent goes last, behind the
@@ -12,18 +23,14 @@ if __name__ == "__main__":
     here = __file__
     if here.startswith("/") and "//" not in here and "/./" not in here and "/../" not in here:
         sys.path.append(here.rsplit("/", 2)[0])
-        # The package by its path: importlib would first look for it in each standard
-        # library directory (listing each), where it never is.
         package_dir = here.rsplit("/", 1)[0]
-        spec = sys.modules["_frozen_importlib_external"].spec_from_file_location(
-            "autovenv", package_dir + "/__init__.py", submodule_search_locations=[package_dir])
-        package = sys.modules["autovenv"] = sys.modules["_frozen_importlib"].module_from_spec(spec)
-        spec.loader.exec_module(package)
+        package = _load("autovenv", package_dir + "/__init__.py", package_dir)
+        preload = package.preload = _load("autovenv.preload", package_dir + "/preload.py")
     else:
         import os
 
         sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(here))))
-    from autovenv import preload
+        from autovenv import preload
 
     preload.load()
     from autovenv.export import main
