@@ -49,6 +49,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def env(tmp_path: Path, probe_cache: Path) -> dict[str, str]:
+    return creation_env(tmp_path, probe_cache)
+
+
+def creation_env(tmp_path: Path, probe_cache: Path) -> dict[str, str]:
+    """A data dir with every interpreter probed, uv on PATH (in a directory of its own), a
+    user config file that does not exist yet."""
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(probe_cache, data / probe_cache.name)
