@@ -126,7 +126,7 @@ class _Bundle:
         # the creation modules still come from the one this index describes.
         self.file = file
         self.index = index
-        self.hot = memoryview(hot)  # the file's first bytes: header, index, hot modules' code
+        self.hot = memoryview(hot)  # the file's bytes after the header: index, hot modules' code
         self.base = base  # where the code starts in the file (offsets count from there)
         self.ready: dict[str, CodeType] = {}
         self.stale = False
@@ -149,8 +149,8 @@ class _Bundle:
         """The module's code; OSError, ValueError or EOFError when the file lets us down."""
         start = self.base + self.index[name][3]
         end = start + self.index[name][4]
-        if end <= len(self.hot):
-            return marshal.loads(self.hot[start:end])
+        if end - _HEADER <= len(self.hot):
+            return marshal.loads(self.hot[start - _HEADER : end - _HEADER])
         self.file.seek(start)
         data = self.file.read(end - start)
         if len(data) != end - start:
@@ -185,17 +185,19 @@ _loaded: "_Bundle | None" = None
 
 
 def _read(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
-    """The index, the hot part (header included) and where the code starts in it, of an open
-    bundle made for `package_dir`; ValueError, EOFError or OSError when it is not that."""
+    """The index, the hot part (what follows the header) and where the code starts in the
+    file, of an open bundle made for `package_dir`; ValueError, EOFError or OSError when it is
+    not that. One read for the hot part, never glued to the header: a copy of that size is
+    fresh memory, whose first touch costs as much as reading it."""
     header = f.read(_HEADER)
     if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
         raise ValueError("not a bundle of this interpreter and format")
     index_length = int.from_bytes(header[-8:-4], "little")
     hot_length = int.from_bytes(header[-4:], "little")
-    hot = header + f.read(index_length + hot_length)
-    if len(hot) != _HEADER + index_length + hot_length:
+    hot = f.read(index_length + hot_length)
+    if len(hot) != index_length + hot_length:
         raise EOFError("truncated")
-    index = marshal.loads(memoryview(hot)[_HEADER : _HEADER + index_length])
+    index = marshal.loads(memoryview(hot)[:index_length])
     # Made for this package directory (a copied or moved package has its own sources) and for
     # these module lists.
     if type(index) is not dict or index.pop("", None) != (package_dir, _BUNDLED):
