@@ -23,8 +23,12 @@ _MAX_LINKS = 40
 _MAX_NAME_BYTES = 200  # of a file name made by flat_name (most filesystems allow 255)
 
 if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
+    from os import O_RDONLY as _O_RDONLY
     from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
+    from os import close as _close
     from os import environ as _environ
+    from os import open as _open
+    from os import read as _read
     from os.path import (
         abspath,
         basename,
@@ -47,7 +51,11 @@ if sys.platform == "win32":  # pragma: no cover - not run here; speed matters le
 
 else:
     from posix import F_OK, _exit, access, getcwd, getuid, listdir, lstat, readlink, stat
+    from posix import O_RDONLY as _O_RDONLY
+    from posix import close as _close
     from posix import environ as _environ
+    from posix import open as _open
+    from posix import read as _read
 
     sep, pathsep = "/", ":"
     _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
@@ -208,15 +216,26 @@ def file_key(path: str) -> str | None:
 def first_line(path: str) -> str:
     """The first line of a small settings file (.python-version) that is not empty or a
     comment; '' when there is none or the file cannot be read."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f.read(4096).splitlines():
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    return line
-    except OSError:
-        pass
+    for line in read_small(path, 4096).decode("utf-8", "replace").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            return line
     return ""
+
+
+def read_small(path: str, limit: int = 1 << 16) -> bytes:
+    """Up to `limit` bytes of a small file, in one read (b'' when it cannot be read): no
+    Python file object, whose text layer costs more than reading the file."""
+    try:
+        fd = _open(path, _O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        return _read(fd, limit)
+    except OSError:
+        return b""
+    finally:
+        _close(fd)
 
 
 def flat_name(real_path: str) -> str:
@@ -245,7 +264,7 @@ def exit_now(code: int) -> NoReturn:
 
 __all__ = [
     "abspath", "basename", "dirname", "entries", "environ", "exists", "exit_now", "expanduser",
-    "file_key", "first_line", "flat_name", "fsdecode", "fsencode", "getcwd", "getuid",
+    "file_key", "first_line", "flat_name", "read_small", "fsdecode", "fsencode", "getcwd", "getuid",
     "is_world_writable", "isabs", "isdir", "isfile", "islink", "join", "lexists", "listdir",
     "lstat", "normpath", "pathsep", "readlink", "realpath", "sep", "splitext", "stat",
 ]

@@ -83,18 +83,22 @@ def begin(finding: Finding, env: Mapping[str, str]) -> Headstart | None:
     if not project or not venv:
         return None
     key = _key(project, env)
-    guess = _recall(env, key, project) if key else None
+    real_project = fs.realpath(project)
+    guess = _recall(env, key, project, real_project) if key else None
     if guess is None:
         return None
     python, uv = guess
     parent = fs.dirname(venv)
     if (fs.lexists(venv) or not fsops.access(parent, fsops.W_OK)
-            or scope.shell_saw(env, fs.join(venv, venvs.CFG_NAME))
-            or fs.lexists(locations.trust_record(locations.trust_dir(env), locations.DENY, fs.realpath(venv)))
-            or fs.lexists(locations.failure_record(env, fs.realpath(project)))):
+            or scope.shell_saw(env, fs.join(venv, venvs.CFG_NAME))):
+        return None
+    # The venv's real path: it does not exist, so that of its directory, and its name.
+    real_venv = fs.join(real_project if parent == project else fs.realpath(parent), fs.basename(venv))
+    deny = locations.trust_record(locations.trust_dir(env), locations.DENY, real_venv)
+    if fs.lexists(deny) or fs.lexists(locations.failure_record(env, real_project)):
         return None
     try:
-        fd = locks.open_lock_file(project, env)
+        fd = locks.open_lock_file(real_project, env)
     except OSError:
         return None
     try:
@@ -124,22 +128,22 @@ def remember(project: str, env: Mapping[str, str], python: str, uv: str | None) 
     fsops.write_records(path, MEMO_HEADER, records[:MEMO_SIZE])
 
 
-def _recall(env: Mapping[str, str], key: str, project: str) -> tuple[str, str] | None:
+def _recall(env: Mapping[str, str], key: str, project: str, real_project: str) -> tuple[str, str] | None:
     """(interpreter, uv or '') remembered for this request, if still usable as it was."""
     for fields in fsops.read_records(_memo_path(env), MEMO_HEADER):
         if len(fields) == 3 and fields[0] == key:
             python, stat = fields[1], fields[2]
             uv = key.rpartition("\x1f")[2]
-            return (python, uv) if _usable(python, stat, project) else None
+            return (python, uv) if _usable(python, stat, project, real_project) else None
     return None
 
 
-def _usable(python: str, stat: str, project: str) -> bool:
+def _usable(python: str, stat: str, project: str, real_project: str) -> bool:
     """The remembered file, still outside the project (as written and for real) and not a
     venv's interpreter: what the real choice requires of any candidate."""
     if not fs.isabs(python) or fs.file_key(python) != stat:
         return False
-    inside = (project.rstrip(fs.sep) + fs.sep, fs.realpath(project).rstrip(fs.sep) + fs.sep)
+    inside = (project.rstrip(fs.sep) + fs.sep, real_project.rstrip(fs.sep) + fs.sep)
     return (not python.startswith(inside) and not fs.realpath(python).startswith(inside)
             and not fs.isfile(fs.join(fs.dirname(fs.dirname(python)), venvs.CFG_NAME)))
 

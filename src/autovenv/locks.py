@@ -20,8 +20,9 @@ from autovenv import fs, fsops, locations
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 
 
-def open_lock_file(project: str, env: Mapping[str, str]) -> int:
-    path = locations.lock_file(env, fs.realpath(project))
+def open_lock_file(real_project: str, env: Mapping[str, str]) -> int:
+    """The lock file of a project (its real path), open for locking."""
+    path = locations.lock_file(env, real_project)
     try:
         return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
     except FileNotFoundError:  # the first creation on this machine
@@ -56,7 +57,7 @@ class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
 
     def __enter__(self) -> None:
         project = self.project
-        self.fd = open_lock_file(project, self.env)
+        self.fd = open_lock_file(fs.realpath(project), self.env)
         try:
             deadline = time.monotonic() + LOCK_TIMEOUT
             waited = False

@@ -39,12 +39,7 @@ def is_venv_dir(path: str) -> bool:
 def read_cfg(venv: str) -> dict[str, str]:
     """pyvenv.cfg as a dict with lower-case keys; {} when unreadable."""
     cfg: dict[str, str] = {}
-    try:
-        with open(fs.join(venv, CFG_NAME), encoding="utf-8", errors="replace") as f:
-            text = f.read(65536)
-    except OSError:
-        return cfg
-    for line in text.splitlines():
+    for line in fs.read_small(fs.join(venv, CFG_NAME)).decode("utf-8", "replace").splitlines():
         key, sep, value = line.partition("=")
         if sep:
             cfg[key.strip().lower()] = value.strip()
