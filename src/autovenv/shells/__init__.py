@@ -6,7 +6,9 @@ start-up time on each directory change.
 
 from __future__ import annotations
 
-from autovenv.shells.base import Shell
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from autovenv.shells.base import Shell
 
 # shell name or alias -> (module in this package, class)
 _REGISTRY: dict[str, tuple[str, str]] = {
@@ -40,6 +42,16 @@ def get(name: str) -> Shell:
     module = __import__(f"autovenv.shells.{module_name}", fromlist=[class_name])
     cls: type[Shell] = getattr(module, class_name)
     return cls()
+
+
+def __getattr__(name: str) -> object:
+    """`Shell`, loaded when asked for: the helper needs it only with an adapter, which it
+    loads after its decision (or while a backend runs)."""
+    if name == "Shell":
+        from autovenv.shells.base import Shell
+
+        return Shell
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Shell", "get", "known", "names"]
