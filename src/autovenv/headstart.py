@@ -122,7 +122,7 @@ def remember(project: str, env: Mapping[str, str], python: str, uv: str | None) 
         return
     path = _memo_path(env)
     records = [r for r in fsops.read_records(path, MEMO_HEADER) if len(r) == 3]
-    if records and records[0] == [key, python, stat]:
+    if [key, python, stat] in records:  # known already (most runs: written only on a change)
         return
     records = [[key, python, stat]] + [r for r in records if r[0] != key]
     fsops.write_records(path, MEMO_HEADER, records[:MEMO_SIZE])
