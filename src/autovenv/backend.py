@@ -87,10 +87,10 @@ class Backend:
         self.what = what
         self.pid = 0
         cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
-        fsops.makedirs(cwd)
         if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
             import subprocess
 
+            fsops.makedirs(cwd)
             self.popen = subprocess.Popen(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
                                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             return
@@ -104,7 +104,11 @@ class Backend:
             except OSError:  # an unreadable directory: later steps use absolute paths only
                 here = -1
             try:
-                fsops.chdir(cwd)
+                try:
+                    fsops.chdir(cwd)
+                except FileNotFoundError:  # the first run on this machine
+                    fsops.makedirs(cwd)
+                    fsops.chdir(cwd)
                 # Python ignores SIGPIPE; the backend gets the default back, as with subprocess.
                 self.pid = fsops.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
                                              setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
