@@ -4,6 +4,10 @@ Each command is typed at the prompt, so the hook runs exactly as it does for a u
 are read by key, never by line position: the exported environment via `env -0` into a file,
 the rendered prompt into a file, completion of each command by a sentinel printed with printf
 (the sentinel's text never appears in the typed command, so its echo cannot match).
+
+PowerShell runs as a user's does: `pwsh -NoLogo` with PSReadLine, the rc file as its $PROFILE
+(found through XDG_CONFIG_HOME). .NET asks the terminal where the cursor is (ESC[6n) and waits
+seconds for an answer a bare pty never gives, so the session answers each query itself.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import pytest
 SHELLS = ("bash", "zsh", "fish")
 AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+PWSH_PROFILE = "Microsoft.PowerShell_profile.ps1"
+CURSOR_QUERY = "\x1b\\[6n"
 
 
 def require_tool(name: str) -> str:
@@ -34,6 +40,8 @@ def require_tool(name: str) -> str:
 
 def require_shell(name: str) -> str:
     """The shell's path; a missing shell skips locally and fails in CI."""
+    if name == "pwsh" and shutil.which(name) is None and not os.environ.get("CI"):
+        pytest.skip("pwsh is not installed (from the project root: ../shared/tools/install-pwsh)")
     return require_tool(name)
 
 
@@ -45,11 +53,14 @@ def rc_text(shell: str, hook: str = "", before: str = "") -> str:
             "zsh": f'eval "$({AUTOVENV} hook zsh)"',
             "fish": f"{AUTOVENV} hook fish | source",
             "elvish": f"eval ({AUTOVENV} hook elvish | slurp)",
+            "pwsh": f"Invoke-Expression (& '{AUTOVENV}' hook pwsh | Out-String)",
         }[shell]
     if shell == "fish":
         prompt = "function fish_prompt; printf 'PROMPT> '; end"
     elif shell == "elvish":
         prompt = "set edit:prompt = { put 'PROMPT> ' }; set edit:rprompt = { }"
+    elif shell == "pwsh":
+        prompt = "function prompt { 'PROMPT> ' }"
     else:
         prompt = "PS1='PROMPT> '"
     return f"{prompt}\n{before}\n{hook}\n"
@@ -92,25 +103,71 @@ class ShellSession:
             args = ["-i"]
         elif shell == "elvish":
             args = ["-rc", str(rc_file)]
+        elif shell == "pwsh":
+            # $PROFILE is read once at start, so each session may write its own.
+            profile = Path(self.env["XDG_CONFIG_HOME"]) / "powershell" / PWSH_PROFILE
+            profile.parent.mkdir(parents=True, exist_ok=True)
+            profile.write_text(rc_file.read_text())
+            # PSReadLine renders for a real terminal; under TERM=dumb it is not what users run.
+            self.env["TERM"] = "xterm-256color"
+            args = ["-NoLogo"]
         else:
             args = ["--no-config", "-i", "-C", f"source {rc_file}"]
         self.child = pexpect.spawn(path, args, env=self.env, cwd=str(cwd or tmp),
                                    encoding="utf-8", codec_errors="replace", timeout=30,
                                    dimensions=(50, 400))
         self.transcript = ""
-        self.run("true")
+        if shell == "pwsh":
+            self.transcript += self._prompt(30)
+        self.run("$null" if shell == "pwsh" else "true")
+
+    def _expect(self, pattern: object, timeout: float) -> str:
+        """Wait for `pattern`, answering the terminal's cursor queries on the way; return the
+        text before it (queries removed)."""
+        text = ""
+        while True:
+            i = self.child.expect([pattern, CURSOR_QUERY], timeout=timeout)
+            text += self.child.before
+            if i == 0:
+                return text
+            # Any position will do: PSReadLine only moves relative to it.
+            self.child.send("\x1b[1;1R")
+
+    def _prompt(self, timeout: float) -> str:
+        """Wait for the next prompt and for the line editor to read keys; return the text before."""
+        text = self._expect("PROMPT> ", timeout)
+        if self.shell == "pwsh":
+            # PSReadLine asks for the cursor once it reads keys; typed earlier, Enter can be lost.
+            self.child.expect(CURSOR_QUERY, timeout=timeout)
+            text += self.child.before
+            self.child.send("\x1b[1;1R")
+        return text
+
+    def _type(self, line: str) -> None:
+        # PSReadLine takes Enter as a carriage return; the others take a newline too.
+        self.child.send(line + "\r" if self.shell == "pwsh" else line + "\n")
 
     def run(self, command: str, timeout: float = 30) -> str:
         """Type `command` at the prompt; return what was printed until it finished."""
         n = next(self._count)
-        fmt = '"\\n__AV_%s_%s__\\n"' if self.shell == "elvish" else "'\\n__AV_%s_%s__\\n'"
-        self.child.sendline(f"{command}; printf {fmt} done {n}")
-        self.child.expect(f"__AV_done_{n}__", timeout=timeout)
-        out = self.child.before
+        if self.shell == "pwsh":
+            # No process (a printf would be one), and the two halves keep the echo from matching.
+            self._type(f'{command}; [Console]::Out.Write("`n__AV_" + "done_{n}__`n")')
+        else:
+            fmt = '"\\n__AV_%s_%s__\\n"' if self.shell == "elvish" else "'\\n__AV_%s_%s__\\n'"
+            self._type(f"{command}; printf {fmt} done {n}")
+        out = self._expect(f"__AV_done_{n}__", timeout)
         self.transcript += out
         # Wait for the prompt the hook ran before, so the next command sees its effect.
-        self.child.expect("PROMPT> ", timeout=timeout)
-        self.transcript += self.child.before
+        self.transcript += self._prompt(timeout)
+        return out
+
+    def run_bare(self, command: str, timeout: float = 30) -> str:
+        """Type `command` alone (no sentinel after it, so the prompt sees its $? and exit code);
+        return what was printed until the next prompt."""
+        self._type(command)
+        out = self._prompt(timeout)
+        self.transcript += out
         return out
 
     def environ(self) -> dict[str, str]:
@@ -140,14 +197,18 @@ class ShellSession:
             "zsh": f'print -rnP -- "$PS1" > {out}',
             "fish": f"fish_prompt > {out}",
             "elvish": f"print &sep='' ($edit:prompt) > {out}",
+            # What the host shows: the prompt function's text after whatever it wrote to the
+            # host itself (Write-Host goes to the information stream, 6).
+            "pwsh": (f"[IO.File]::WriteAllText('{out}', (@(& {{ prompt }} 6>&1 | "
+                     "ForEach-Object { [string]$_ }) -join ''))"),
         }[self.shell]
         self.run(render)
         return out.read_text(encoding="utf-8", errors="surrogateescape")
 
     def close(self) -> None:
         if self.child.isalive():
-            self.child.sendline("exit")
+            self._type("exit")
             try:
-                self.child.expect(pexpect.EOF, timeout=5)
+                self._expect(pexpect.EOF, timeout=5)
             except pexpect.TIMEOUT:
                 self.child.terminate(force=True)
