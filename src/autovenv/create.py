@@ -5,9 +5,7 @@ How, in order:
    meanwhile.
 2. Build in `<venv>.autovenv-tmp-<pid>` beside the final place (same filesystem), with
    `uv venv` or `python -I -m venv --without-pip`, run isolated from a working directory
-   outside the project, so nothing in the project is imported (backend.py). In the hook the
-   backend may already be running on a guess of the interpreter (headstart.py); it is used
-   only when the real choice agrees.
+   outside the project, so nothing in the project is imported (backend.py).
 3. Put pip in, offline, from the interpreter's own bundled wheel (pipwheel.py).
 4. Rewrite the temporary path in bin/ and pyvenv.cfg, rename into place and record it as
    trusted, with Ctrl-C held off for those two steps. A venv that exists is therefore always
@@ -39,9 +37,6 @@ else:
 
 from autovenv import backend, config, discover, failures, fs, fsops, locations, locks, trust, venvs
 from autovenv.errors import ConfigError, CreateError, NoInterpreter
-
-if TYPE_CHECKING:
-    from autovenv.headstart import Headstart
 
 __all__ = ["CreateError", "Progress", "Result", "build", "hints", "make", "on_entry", "remove_leftovers"]
 PROGRESS_AFTER = 0.3  # "takes longer than a moment"
@@ -195,11 +190,10 @@ def remove_leftovers(venv: str, keep: str = "") -> None:
 
 def build(
     venv: str, project: str, env: Mapping[str, str], cfg: config.Config,
-    progress: Progress, replace: bool = False, early: Headstart | None = None,
+    progress: Progress, replace: bool = False,
 ) -> Result:
-    """Make `venv` (the caller holds the project lock). `replace`: swap out an existing one.
-    `early`: a backend the hook started on a guess (headstart.py), used if the guess was right."""
-    from autovenv import headstart, interpreters
+    """Make `venv` (the caller holds the project lock). `replace`: swap out an existing one."""
+    from autovenv import interpreters
 
     started = time.monotonic()
     interp, _request = interpreters.choose(project, cfg, env)
@@ -217,20 +211,16 @@ def build(
     parent, name = fs.dirname(venv), fs.basename(venv)
     tmp = backend.build_dir(venv)
     store = trust.TrustStore(env)
-    running = early.adopt(interp.path, uv or "") if early else None
     try:
-        if running is None:
-            if not fsops.access(parent, fsops.W_OK):
-                try:  # the reason, in the words of the system (read-only file system, ...)
-                    fsops.mkdir(tmp, 0o755)
-                    fsops.rmdir(tmp)
-                except OSError as e:
-                    raise _os_error(e, parent) from None
-            argv, what = backend.command(uv, interp.path, project, tmp)
-            running = backend.Backend(argv, env, what)
+        if not fsops.access(parent, fsops.W_OK):
+            try:  # the reason, in the words of the system (read-only file system, ...)
+                fsops.mkdir(tmp, 0o755)
+                fsops.rmdir(tmp)
+            except OSError as e:
+                raise _os_error(e, parent) from None
+        argv, what = backend.command(uv, interp.path, project, tmp)
+        running = backend.Backend(argv, env, what)
         try:  # while it works: what does not need the new venv
-            if not replace:
-                headstart.remember(project, env, interp.path, uv)
             remove_leftovers(venv, keep=tmp)
             denied = _denied(store, venv)
             if cfg.pip and interp.pip_wheel and sys.platform != "win32":
@@ -285,16 +275,15 @@ def build(
 
 def make(
     project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
-    progress: Progress, replace: bool = False, early: Headstart | None = None,
+    progress: Progress, replace: bool = False,
 ) -> Result | None:
-    """Create (or with `replace`, re-create) the venv under the project lock (held already by
-    `early`). None when another process made it while this one waited. Failures are
-    remembered, then raised."""
+    """Create (or with `replace`, re-create) the venv under the project lock. None when
+    another process made it while this one waited. Failures are remembered, then raised."""
     try:
-        with early or locks.project_lock(project, env, progress):
+        with locks.project_lock(project, env, progress):
             if not replace and venvs.is_venv_dir(venv):
                 return None
-            result = build(venv, project, env, cfg, progress, replace=replace, early=early)
+            result = build(venv, project, env, cfg, progress, replace=replace)
     except (CreateError, NoInterpreter) as e:
         failures.record(project, env, str(e))
         raise
@@ -324,12 +313,11 @@ def _deps_hint(project: str) -> list[str]:
     return [f"dependencies are never installed automatically; to install them: {how}"]
 
 
-def on_entry(finding: discover.Finding, env: Mapping[str, str], messages,  # type: ignore[no-untyped-def]
-             early: Headstart | None = None) -> tuple[discover.Finding, str]:
+def on_entry(finding: discover.Finding, env: Mapping[str, str], messages  # type: ignore[no-untyped-def]
+             ) -> tuple[discover.Finding, str]:
     """The hook's rule-2 case: make the venv when the config says so. The new Finding (rule 1
     on success), and the venv this made and recorded as trusted ('' when none). Every failure
-    becomes one message per shell session, never a traceback. `early` (headstart.begin) is
-    used or undone by the caller; this only decides."""
+    becomes one message per shell session, never a traceback."""
     assert finding.project and finding.venv
     project, venv = finding.project, finding.venv
     cfg = config.load(project, env)
@@ -347,7 +335,7 @@ def on_entry(finding: discover.Finding, env: Mapping[str, str], messages,  # typ
         messages.once("create-failed:" + project + failed, f"{failed} (to try again: autovenv create)")
         return finding, ""
     try:
-        result = make(project, venv, env, cfg, Progress(sys.stderr, env), early=early)
+        result = make(project, venv, env, cfg, Progress(sys.stderr, env))
         for note in result.notes if result else ():
             messages.once("create-note:" + note, note)
         made = venv if result and result.trusted else ""

@@ -14,7 +14,7 @@ from autovenv import fs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass, field
 
@@ -77,11 +77,8 @@ def current_directory(env: Mapping[str, str], messages: Messages) -> str:
     return fs.realpath(existing)
 
 
-def decide(
-    env: Mapping[str, str], messages: Messages, meanwhile: Callable[[], object] | None = None
-) -> Answer:
-    """What the shell should hold here. `meanwhile`: work for the time a backend started
-    early runs (see headstart.py), which would otherwise come after it."""
+def decide(env: Mapping[str, str], messages: Messages) -> Answer:
+    """What the shell should hold here."""
     if disabled(env):
         return Answer(plan.Deactivate(), scope.EVERYWHERE)
     if plan.hand_activated(env):
@@ -95,20 +92,10 @@ def decide(
     made = ""
     if finding.rule == 2:
         # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
-        # The backend starts first when the interpreter can be guessed safely, and the creation
-        # code loads while it runs (headstart.py). Imported here: a plain prompt never needs it.
-        from autovenv import headstart
+        # Imported here: a plain prompt never needs the creation code.
+        from autovenv import create
 
-        early = headstart.begin(finding, env)
-        try:
-            if early is not None and meanwhile is not None:
-                meanwhile()
-            from autovenv import create
-
-            finding, made = create.on_entry(finding, env, messages, early)
-        finally:
-            if early is not None:
-                early.close()  # what was not used is undone, and the lock released
+        finding, made = create.on_entry(finding, env, messages)
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder
@@ -294,8 +281,7 @@ def main(argv: list[str]) -> int:
     try:
         env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
-        # The adapter is loaded while a backend started early runs, else after the decision.
-        answer = decide(env, messages, lambda: shells.get(argv[1]))
+        answer = decide(env, messages)
         shell = shells.get(argv[1])
         out, where = answer_text(env, shell, messages, answer)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working

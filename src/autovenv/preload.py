@@ -64,7 +64,6 @@ ON_CREATION = (
     "autovenv.locks",
     "autovenv.failures",
     "autovenv.backend",
-    "autovenv.headstart",
     "autovenv.leantoml",
     "autovenv.tomlfile",
     "autovenv.config",
@@ -74,17 +73,10 @@ ON_CREATION = (
 )
 # Run, in this order and without importlib's search, just before the key is imported: what
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
-# headstart's part comes first: the backend starts before the rest is loaded.
-_BEFORE_THE_BACKEND = (
-    "autovenv.locations",
-    "autovenv.fsops",
-    "autovenv.locks",
-    "autovenv.backend",
-)
 PRELUDES = {
-    "autovenv.headstart": _BEFORE_THE_BACKEND,
-    "autovenv.create": (*_BEFORE_THE_BACKEND, "autovenv.errors", "autovenv.failures", "autovenv.trust",
-                        "autovenv.leantoml", "autovenv.tomlfile", "autovenv.config"),
+    "autovenv.create": ("autovenv.locations", "autovenv.fsops", "autovenv.locks", "autovenv.backend",
+                        "autovenv.errors", "autovenv.failures", "autovenv.trust", "autovenv.leantoml",
+                        "autovenv.tomlfile", "autovenv.config"),
 }
 PACKAGES = ("autovenv.shells",)
 _BUNDLED = EAGER + ON_DEMAND + ON_CREATION
