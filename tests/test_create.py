@@ -346,7 +346,9 @@ def test_python_without_ensurepip_gets_a_venv_and_one_note(tmp_path: Path, env: 
             (stdlib / entry.name).symlink_to(entry)
     p = tmp_path / "p"
     p.mkdir()
-    (p / ".python-version").write_text(str(prefix / "bin" / "python3.12") + "\n")
+    (p / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    # An interpreter by path: only the user's own config may name one.
+    Path(env["AUTOVENV_CONFIG"]).write_text(f'python = "{prefix / "bin" / "python3.12"}"\n')
     probe = subprocess.run([str(prefix / "bin" / "python3.12"), "-I", "-c", "import ensurepip"],
                            capture_output=True)
     assert probe.returncode != 0  # the fixture really lacks ensurepip

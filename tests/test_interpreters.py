@@ -127,7 +127,8 @@ def test_never_an_interpreter_inside_the_project(tmp_path: Path, env: dict[str, 
     env["PATH"] = f"{project / 'bin'}:{Path(p39).parent}:{BASE_PATH}"
     assert all(not p.startswith(str(project)) for p in interpreters.path_candidates(env, str(project)))
     assert choose(project, env).path == p39
-    (project / ".python-version").write_text(str(project / "bin" / "python3") + "\n")
+    # Even the user's own config cannot pick an interpreter inside the project.
+    Path(env["AUTOVENV_CONFIG"]).write_text(f'python = "{project / "bin" / "python3"}"\n')
     with pytest.raises(NoInterpreter):
         choose(project, env)
 

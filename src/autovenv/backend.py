@@ -65,12 +65,19 @@ def build_dir(venv: str) -> str:
 
 def command(uv: str | None, python: str, project: str, target: str) -> tuple[list[str], str]:
     """The backend's argv for a venv of `python` at target (uv when given, else the venv
-    module), prompted with the project's name; and what to call it in messages."""
-    prompt = fs.basename(project.rstrip(fs.sep)) or project
+    module), prompted with the project's name; and what to call it in messages. Every value
+    made from a name or path is glued to its option (`--prompt=-x`) or follows `--`, so none
+    can be read as an option."""
+    from autovenv.venvs import default_prompt
+
+    prompt = default_prompt(project)
     if uv:
-        return [uv, "venv", "--python", python, "--prompt", prompt, "--no-config", "--no-project",
-                "--offline", "--no-python-downloads", "--quiet", target], "uv venv"
-    return [python, "-I", "-m", "venv", "--without-pip", "--prompt", prompt, target], f"{python} -m venv"
+        return [uv, "venv", f"--python={python}", f"--prompt={prompt}", "--no-config", "--no-project",
+                "--offline", "--no-python-downloads", "--quiet", "--", target], "uv venv"
+    if prompt == "--":  # argparse takes `--prompt=--` for no value at all (and writes "[]")
+        prompt = "venv"
+    return ([python, "-I", "-m", "venv", "--without-pip", f"--prompt={prompt}", "--", target],
+            f"{python} -m venv")
 
 
 def run(argv: list[str], env: Mapping[str, str], what: str, progress: Progress | None = None) -> None:

@@ -197,7 +197,7 @@ def _make_venv(directory: str, replace: bool) -> None:
     result = create.make(project, finding.venv, os.environ, cfg, progress, replace=finding.rule == 1)
     if result is None:
         click.echo(f"autovenv: {printable(finding.venv)} was made meanwhile by another process", err=True)
-    for note in result.notes if result else ():
+    for note in (*result.notes, *result.skipped) if result else ():
         click.echo(f"autovenv: {printable(note)}", err=True)
 
 

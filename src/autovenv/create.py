@@ -52,6 +52,7 @@ class Result(Record):
     seconds: float
     notes: tuple[str, ...] = ()
     trusted: bool = True  # recorded as trusted (False: the user had denied this venv's path)
+    skipped: tuple[str, ...] = ()  # interpreters never run, and why (`autovenv create` says them)
 
 
 # --- Progress ------------------------------------------------------------------------------
@@ -147,10 +148,14 @@ def _relocate(tmp_venv: str, final_venv: str) -> None:
 
     Rewritten in place: nobody else sees the temporary venv, and its files are its own (one
     with other links, which a cache could share, is replaced instead). Every syscall counts
-    here (a dozen files), hence scandir's file types and raw file descriptors."""
+    here (a dozen files), hence scandir's file types and raw file descriptors.
+    pyvenv.cfg gets the path without control characters: the venv module (3.11+) writes it raw
+    into its `command` line, where a newline in a directory name would start a setting of its
+    own (`include-system-site-packages = true`)."""
     old, new = fs.fsencode(tmp_venv), fs.fsencode(final_venv)
+    cfg = fs.join(tmp_venv, venvs.CFG_NAME)
     bin_dir = venvs.bin_dir(tmp_venv)
-    paths = [fs.join(tmp_venv, venvs.CFG_NAME)]
+    paths = [cfg]
     with fsops.scandir(bin_dir) as entries:
         paths += [e.path for e in entries if e.is_file(follow_symlinks=False)]  # not the python links
     for path in paths:
@@ -162,7 +167,7 @@ def _relocate(tmp_venv: str, final_venv: str) -> None:
             data = fsops.read_all(fd)
             if old not in data:
                 continue
-            data = data.replace(old, new)
+            data = data.replace(old, fs.fsencode(venvs.clean_name(final_venv)) if path == cfg else new)
             st = fsops.fstat(fd)
             if st.st_nlink == 1:
                 fsops.write_at_start(fd, data)
@@ -196,7 +201,8 @@ def build(
     from autovenv import interpreters
 
     started = time.monotonic()
-    interp, _request = interpreters.choose(project, cfg, env)
+    skipped: list[str] = []
+    interp, _request = interpreters.choose(project, cfg, env, skipped)
     uv = backend.find_uv(env, project) if cfg.backend in ("auto", "uv") else None
     notes: list[str] = []
     if cfg.backend == "uv" and not uv:
@@ -267,7 +273,8 @@ def build(
 
             shutil.rmtree(tmp, ignore_errors=True)
     seconds = time.monotonic() - started
-    return Result(venv, str(interp), kind, pip_version, seconds, tuple(notes), trusted=not denied)
+    return Result(venv, str(interp), kind, pip_version, seconds, tuple(notes), trusted=not denied,
+                  skipped=tuple(skipped))
 
 
 # --- Entry points --------------------------------------------------------------------------

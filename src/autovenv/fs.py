@@ -196,6 +196,27 @@ def is_world_writable(st: stat_result) -> bool:
     return bool(st.st_mode & S_IWOTH) and not st.st_mode & S_ISVTX
 
 
+def not_safe_to_run(path: str) -> str:
+    """Why another user could change what running `path` runs ('' when no one could): the
+    file, or the directory holding it (as named, and once links are resolved), belongs to a
+    user other than this one and root, or is writable by everyone (a sticky directory too:
+    anyone may add a name to it before the owner does)."""
+    if sys.platform == "win32":  # pragma: no cover - no owners to compare
+        return ""
+    uid = getuid()
+    real = realpath(path)
+    for where in dict.fromkeys((real, dirname(real), dirname(path))):
+        try:
+            st = stat(where)
+        except (OSError, ValueError):
+            return f"{where} cannot be examined"
+        if st.st_uid not in (uid, 0):
+            return f"{where} belongs to another user"
+        if st.st_mode & S_IWOTH:
+            return f"{where} is writable by every user"
+    return ""
+
+
 def entries(directory: str) -> list[str]:
     """The names in a directory; [] when it cannot be listed."""
     try:
@@ -266,5 +287,6 @@ __all__ = [
     "abspath", "basename", "dirname", "entries", "environ", "exists", "exit_now", "expanduser",
     "file_key", "first_line", "flat_name", "read_small", "fsdecode", "fsencode", "getcwd", "getuid",
     "is_world_writable", "isabs", "isdir", "isfile", "islink", "join", "lexists", "listdir",
-    "lstat", "normpath", "pathsep", "readlink", "realpath", "sep", "splitext", "stat",
+    "lstat", "normpath", "not_safe_to_run", "pathsep", "readlink", "realpath", "sep", "splitext",
+    "stat",
 ]

@@ -2,7 +2,9 @@
 
 Where: `python3`/`python3.X` on PATH (pyenv shims resolved to the real interpreter), pyenv's
 `versions/*/bin`, uv's managed Pythons, and the `py` launcher on Windows. Never one inside the
-project or inside any venv: a project could ship a `bin/python3` of its own.
+project or inside any venv: a project could ship a `bin/python3` of its own; never one that
+another user could change (fs.not_safe_to_run). A project's files ask for a version, never for
+a file: a path there is refused (path_like); only the user's own config may name a file.
 Versions are learnt by running the interpreter once (isolated, outside the project), and cached
 by (path, mtime, size) in autovenv's data dir, so the next creation runs nothing it knows.
 Creating a venv with uv takes ~20 ms, so this module imports neither re nor json (each ~5 ms
@@ -180,9 +182,23 @@ def _minor(name: str) -> int:
     return -int(digits) if digits.isascii() and digits.isdigit() else 0
 
 
+def path_like(text: str) -> bool:
+    """Could this name a file rather than a version (`3.12`, `pypy3.10`, a pyenv version name)?
+    Joined to a directory, a name with a separator or `..` reaches out of it, `~` means a home,
+    and a control character is never part of a version."""
+    return (any(c in text for c in "/\\") or ".." in text or text.startswith("~") or text == "."
+            or any(ord(c) < 32 or ord(c) == 127 for c in text))
+
+
 def _pyenv_version_name(env: Mapping[str, str], start: str | None) -> str:
     """The version pyenv's shims would run from `start`: PYENV_VERSION, .python-version up
-    the tree, then the global version file (first name only)."""
+    the tree, then the global version file (first name only). A name that is path-like is
+    not one ('': the shim is not followed)."""
+    name = _pyenv_name_as_written(env, start)
+    return "" if path_like(name) else name
+
+
+def _pyenv_name_as_written(env: Mapping[str, str], start: str | None) -> str:
     if env.get("PYENV_VERSION"):
         return env["PYENV_VERSION"].split(":")[0].strip()
     directory = start
@@ -211,7 +227,7 @@ def _is_shim(path: str, env: Mapping[str, str]) -> bool:
 
 def _resolve_shim(path: str, env: Mapping[str, str], start: str | None) -> str | None:
     name = _pyenv_version_name(env, start)
-    if name == "system":
+    if name in ("system", ""):
         return None  # pyenv would run the next python3 on PATH; so does our search
     candidate = fs.join(pyenv_root(env), "versions", name, "bin", fs.basename(path))
     return candidate if fs.isfile(candidate) else None
@@ -519,6 +535,19 @@ class Finder:
         self.prober = Prober(env)
         self.real = _Realpaths()
         self._all: list[Interpreter] | None = None
+        self.skipped: dict[str, str] = {}  # candidate -> why it is never run
+
+    def usable(self, path: str) -> bool:
+        """May this discovered candidate run (to learn its version, to build a venv)?"""
+        if path not in self.skipped:
+            why = fs.not_safe_to_run(path)
+            if not why:
+                return True
+            self.skipped[path] = why
+        return False
+
+    def skipped_lines(self) -> list[str]:
+        return [f"{path} was skipped: {why}" for path, why in self.skipped.items()]
 
     def on_path(self) -> list[str]:
         return list(self.iter_on_path())
@@ -533,7 +562,7 @@ class Finder:
         if self._all is None:
             paths = [
                 p for p in self.on_path() + other_candidates(self.env)
-                if not _inside(p, self.project, self.real)
+                if not _inside(p, self.project, self.real) and self.usable(p)
             ]
             infos = self.prober.info(paths, self.real)
             seen: dict[str, Interpreter] = {}
@@ -552,16 +581,20 @@ class Finder:
 
 
 def _from_pyenv_name(name: str, finder: Finder) -> Interpreter | None:
-    """A .python-version naming a pyenv version directory that is not a plain number."""
-    bin_dir = fs.join(pyenv_root(finder.env), "versions", name, "bin")
-    exes = _executables_in(bin_dir)
-    if not exes or fs.sep in name or name in (".", ".."):
+    """A request naming one of pyenv's version directories that is not a plain number
+    (`miniconda3-latest`): only a name pyenv's versions directory lists, never a path."""
+    versions = fs.join(pyenv_root(finder.env), "versions")
+    if path_like(name) or name not in fs.entries(versions):
+        return None
+    exes = [p for p in _executables_in(fs.join(versions, name, "bin")) if not _in_venv(p)]
+    if not exes or not finder.usable(exes[0]):
         return None
     return finder.info(exes[0])
 
 
 def _by_text(text: str, finder: Finder) -> Interpreter | None:
-    """A version name (3.12, cpython@3.12, pypy3.10), a specifier (>=3.11) or an absolute path."""
+    """A version name (3.12, cpython@3.12, pypy3.10), a specifier (>=3.11), a pyenv version
+    name, or (from the user's own config only: see _request) an absolute path."""
     if fs.isabs(fs.expanduser(text)):
         return finder.explicit_path(text)
     if text == "system":
@@ -578,28 +611,44 @@ def _by_text(text: str, finder: Finder) -> Interpreter | None:
 def _default(finder: Finder) -> Interpreter | None:
     """The first python3 on PATH that is not in a venv; else the newest found anywhere."""
     for path in finder.iter_on_path():
-        if fs.basename(path).split(".exe")[0] in ("python3", "python"):
+        if fs.basename(path).split(".exe")[0] in ("python3", "python") and finder.usable(path):
             interp = finder.info(path)
             if interp:
                 return interp
     return _newest(finder.all())
 
 
-def choose(project: str | None, cfg, env: Mapping[str, str]) -> tuple[Interpreter, Request]:  # type: ignore[no-untyped-def]
+def choose(project: str | None, cfg, env: Mapping[str, str],  # type: ignore[no-untyped-def]
+           skipped: list[str] | None = None) -> tuple[Interpreter, Request]:
     """The interpreter for `project` by DESIGN.md's order; NoInterpreter when none fits.
 
     `cfg` is a config.Config. The user file's `python` is a default: it is used when the
-    project says nothing, or when it satisfies the project's requires-python.
+    project says nothing, or when it satisfies the project's requires-python. `skipped`
+    receives a line for each candidate that was never run, and why.
     """
     finder = Finder(env, project)
-    request, interp = _request(project, cfg, finder)
-    if interp is None:
-        seen = ", ".join(str(i) for i in sorted(finder.all(), key=lambda i: i.version, reverse=True))
-        raise NoInterpreter(
-            f"no installed Python matches {request.describe()}; nothing was created. "
-            f"Pythons found: {seen or 'none'}"
-        )
+    try:
+        request, interp = _request(project, cfg, finder)
+        if interp is None:
+            seen = ", ".join(str(i) for i in sorted(finder.all(), key=lambda i: i.version, reverse=True))
+            why = "".join(f"; {line}" for line in finder.skipped_lines())
+            raise NoInterpreter(
+                f"no installed Python matches {request.describe()}; nothing was created. "
+                f"Pythons found: {seen or 'none'}{why}"
+            )
+    finally:
+        if skipped is not None:
+            skipped += finder.skipped_lines()
     return interp, request
+
+
+def refused_request(text: str, kind: str, source: str, user_file: str) -> NoInterpreter:
+    """The one message for a project file that names a file instead of a version."""
+    return NoInterpreter(
+        f"{source}: {kind} {text!r} is a path; a project may only ask for a Python version "
+        f'("3.12", "cpython@3.12", "pypy3.10", a pyenv version name), so nothing was created. '
+        f"An interpreter by path can be set in your own config ({user_file}): python = \"/path/python3\""
+    )
 
 
 def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpreter | None]:  # type: ignore[no-untyped-def]
@@ -607,8 +656,12 @@ def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpr
         version_file = fs.join(project, ".python-version")
         text = fs.first_line(version_file)
         if text:
+            if path_like(text):
+                raise refused_request(text, ".python-version", version_file, cfg.user_file)
             return Request(".python-version", text, version_file), _by_text(text, finder)
     if cfg.python and cfg.project_python:
+        if path_like(cfg.python):
+            raise refused_request(cfg.python, "[tool.autovenv] python", cfg.pyproject or "", cfg.user_file)
         request = Request("[tool.autovenv] python", cfg.python, cfg.pyproject or "")
         return request, _by_text(cfg.python, finder)
     if cfg.requires_python:

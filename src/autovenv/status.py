@@ -32,6 +32,8 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
         "hand_activated": env.get("VIRTUAL_ENV") if plan.hand_activated(env) else None,
         "problems": list(finding.problems),
         "hints": [],
+        "would_use": None,  # no venv yet: the Python a creation would use
+        "skipped": [],  # interpreters that are never run, and why
     }
     if finding.rule == 1 and finding.venv:
         verdict = TrustStore(env).verdict(finding.venv)
@@ -52,8 +54,23 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
     if project:  # a pyproject.toml or config file that cannot be read: creation would say so
         from autovenv import config
 
-        info["problems"] += [p for p in config.load(project, env).problems if p not in info["problems"]]
+        cfg = config.load(project, env)
+        info["problems"] += [p for p in cfg.problems if p not in info["problems"]]
+        if finding.rule == 2:
+            _would_use(info, project, cfg, env)
     return info
+
+
+def _would_use(info: dict[str, Any], project: str, cfg: Any, env: Mapping[str, str]) -> None:
+    """The Python a creation would choose, or why none fits; and the candidates skipped."""
+    from autovenv import interpreters
+    from autovenv.errors import NoInterpreter
+
+    try:
+        interp, request = interpreters.choose(project, cfg, env, info["skipped"])
+        info["would_use"] = f"Python {interp}, for {request.describe()}"
+    except NoInterpreter as e:
+        info["problems"].append(str(e))
 
 
 def describe(info: Mapping[str, Any]) -> str:
@@ -76,10 +93,14 @@ def describe(info: Mapping[str, Any]) -> str:
                     f"; to trust it: autovenv allow {info['project']}" if not info["trusted"] else ""))
         else:
             lines.append(f"venv:      no venv yet (it would be {info['venv']})")
+            if info.get("would_use"):
+                lines.append(f"python:    {info['would_use']}")
     if info["disabled"]:
         lines.append("paused:    AUTOVENV_DISABLE is set")
     if info["hand_activated"]:
         lines.append(f"note:      {info['hand_activated']} was activated by hand; autovenv leaves it alone")
+    for line in info.get("skipped", []):
+        lines.append(f"skipped:   {line}")
     for hint in info.get("hints", []):
         lines.append(f"hint:      {hint}")
     for problem in info["problems"]:

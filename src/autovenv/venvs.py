@@ -47,11 +47,27 @@ def read_cfg(venv: str) -> dict[str, str]:
 
 
 def prompt_name(venv: str, project_dir: str) -> str:
-    """What the venv's own activate script would put in VIRTUAL_ENV_PROMPT."""
+    """What the venv's own activate script would put in VIRTUAL_ENV_PROMPT, without the
+    characters that would act on the terminal or start a new line (clean_name)."""
     prompt = read_cfg(venv).get("prompt", "")
     if len(prompt) >= 2 and prompt[0] == prompt[-1] and prompt[0] in "'\"":
         prompt = prompt[1:-1]
-    return prompt or fs.basename(project_dir.rstrip(fs.sep)) or project_dir
+    return clean_name(prompt) or default_prompt(project_dir)
+
+
+def default_prompt(project_dir: str) -> str:
+    """The project directory's name, cleaned, as a venv's prompt ('venv' when nothing is left)."""
+    return clean_name(fs.basename(project_dir.rstrip(fs.sep)) or project_dir) or "venv"
+
+
+def clean_name(text: str) -> str:
+    """A name (a directory's, a venv's prompt) as it may be written into a file or a prompt:
+    without control characters (escape sequences, newlines, which would start a new line in
+    pyvenv.cfg), nor the other characters Python does not print (line separators, which
+    str.splitlines breaks on, and direction overrides); a space stays."""
+    if text.isprintable():
+        return text
+    return "".join(c for c in text if c.isprintable() or c == " ")
 
 
 def python_version(venv: str) -> str:

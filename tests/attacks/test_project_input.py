@@ -1,0 +1,295 @@
+"""Project input is data: what a cloned repository ships never picks a file to run, never
+hangs or breaks the hook, and never injects a line into a file or a prompt.
+
+Every attack is built as an attacker ships it (files, symbolic links, FIFOs in the project)
+and entered through the real per-cd helper, exactly as the shell hook runs it. Interpreters
+an attacker would like to run are canary scripts: they create a file when they run, then
+behave as the real Python, so a test that lets one run fails on the canary and not by luck.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from autovenv import venvs
+from tests.test_create import (  # noqa: F401 - probe_cache is a fixture
+    AUTOVENV,
+    BASE_PATH,
+    activates,
+    creation_env,
+    hook,
+    probe_cache,
+)
+from tests.test_interpreters import pyenv_python
+
+NOBODY = 65534
+
+
+@pytest.fixture
+def env(tmp_path: Path, probe_cache: Path) -> dict[str, str]:  # noqa: F811
+    return creation_env(tmp_path, probe_cache)
+
+
+def canary_python(where: Path, canary: Path, real: str | None = None) -> Path:
+    """An executable `where` that leaves `canary` when run, then runs a real Python."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    real = real or os.path.realpath("/usr/bin/python3")
+    where.write_text(f"#!/bin/sh\n: > '{canary}'\nexec '{real}' \"$@\"\n")
+    where.chmod(0o755)
+    return where
+
+
+def foreign(*paths: Path) -> None:
+    """Make paths another user's (root can; others cannot build this attack here)."""
+    if os.getuid() != 0:
+        pytest.skip("making a file another user's needs root")
+    for path in paths:
+        os.lchown(path, NOBODY, NOBODY)
+
+
+def project_with(tmp_path: Path, name: str = "proj") -> Path:
+    p = tmp_path / "repo" / name
+    p.mkdir(parents=True)
+    (p / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    return p
+
+
+def messages(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("autovenv:")]
+
+
+# --- 1. A project file asks for a version, never for a file ---------------------------------
+
+
+def _requests(tmp_path: Path, canary: Path) -> list[tuple[str, str]]:
+    """(file, text) pairs: each names the canary interpreter in another spelling."""
+    tools = tmp_path / "repo" / "tools" / "python3"
+    tmp_script = tmp_path / "tmp" / "python3"
+    home = tmp_path / "home" / "bin" / "python3"
+    for where in (tools, tmp_script, home):
+        canary_python(where, canary)
+    return [
+        (".python-version", str(tmp_script)),  # an absolute path into /tmp
+        (".python-version", "/proc/self/cwd/../tools/python3"),  # from the helper's cwd, up
+        (".python-version", "../tools/python3"),
+        (".python-version", "~/bin/python3"),
+        (".python-version", "../../../../../../../../" + str(tmp_path / "tmp").lstrip("/")),
+        (".python-version", "..\\tools\\python3"),
+        (".python-version", "  " + str(tmp_script) + "  # trailing comment"),
+        ("pyproject", str(tmp_script)),
+        ("pyproject", "/proc/self/cwd/../tools/python3"),
+        ("pyproject", "~/bin/python3"),
+        ("pyproject", "../../tmp"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(11))
+def test_a_project_file_that_names_a_file_runs_nothing(tmp_path: Path, env: dict[str, str],
+                                                       case: int) -> None:
+    canary = tmp_path / "CANARY"
+    where, text = _requests(tmp_path, canary)[case]
+    p = project_with(tmp_path)
+    # pyenv's versions, for the `../` spellings joined to them
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions").mkdir(parents=True)
+    canary_python(tmp_path / "tmp" / "bin" / "python3", canary)
+    env = {**env, "PYENV_ROOT": str(pyenv), "HOME": str(tmp_path / "home")}
+    if where == ".python-version":
+        (p / ".python-version").write_text(text + "\n")
+    else:
+        (p / "pyproject.toml").write_text(f'[project]\nname = "x"\n[tool.autovenv]\npython = {json.dumps(text)}\n')
+    r = hook(p, env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    [line] = messages(r.stderr)
+    assert "is a path; a project may only ask for a Python version" in line, line
+    assert not canary.exists()
+    assert not (p / ".venv").exists()
+    # The same refusal from `autovenv status`, and still nothing runs.
+    out = subprocess.run([AUTOVENV, "status", str(p)], env=env, capture_output=True, text=True)
+    assert "is a path" in out.stdout and not canary.exists(), out.stdout + out.stderr
+
+
+def test_a_path_in_the_users_own_config_is_used(tmp_path: Path, env: dict[str, str]) -> None:
+    """The canary is live: the same script named by the user's config does run."""
+    canary = tmp_path / "CANARY"
+    script = canary_python(tmp_path / "mine" / "python3", canary, pyenv_python("3.12"))
+    Path(env["AUTOVENV_CONFIG"]).write_text(f'python = "{script}"\n')
+    p = project_with(tmp_path)
+    r = hook(p, env)
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    assert canary.exists()
+
+
+def test_version_requests_still_work(tmp_path: Path, env: dict[str, str]) -> None:
+    p312 = pyenv_python("3.12")
+    for text in ("3.12", "cpython@3.12", "python3.12", ">=3.12,<3.13"):
+        p = project_with(tmp_path, "p" + str(abs(hash(text))))
+        (p / ".python-version").write_text(text + "\n")
+        r = hook(p, env)
+        assert activates(r.stdout, p / ".venv"), r.stderr
+        assert venvs.python_version(str(p / ".venv")).startswith("3.12"), text
+    # a pyenv version *name* (not a number), as pyenv's versions directory lists it
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions").mkdir(parents=True)
+    (pyenv / "versions" / "my-env").symlink_to(Path(p312).parent.parent)
+    p = project_with(tmp_path, "named")
+    (p / ".python-version").write_text("my-env\n")
+    r = hook(p, {**env, "PYENV_ROOT": str(pyenv)})
+    assert activates(r.stdout, p / ".venv"), r.stderr
+
+
+def test_a_pyenv_shim_is_not_followed_out_of_pyenvs_versions(tmp_path: Path, env: dict[str, str]) -> None:
+    """pyenv's shims run the version named by .python-version up the tree: a repository's
+    top-level .python-version must not lead the shim's resolution out of versions/."""
+    canary = tmp_path / "CANARY"
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions").mkdir(parents=True)
+    canary_python(tmp_path / "evil" / "bin" / "python3", canary)
+    shim = pyenv / "shims" / "python3"
+    shim.parent.mkdir()
+    shim.write_text('#!/bin/sh\nexec pyenv exec python3 "$@"\n')
+    shim.chmod(0o755)
+    p = project_with(tmp_path)  # repo/proj: the repository's top holds the .python-version
+    (tmp_path / "repo" / ".python-version").write_text("../../evil\n")
+    env = {**env, "PYENV_ROOT": str(pyenv), "PATH": f"{shim.parent}:{env['PATH']}"}
+    r = hook(p, env)
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    assert not canary.exists()
+
+
+# --- Discovered interpreters another user could change ----------------------------------------
+
+
+def _path_env(env: dict[str, str], first: Path) -> dict[str, str]:
+    return {**env, "PATH": f"{first}:{env['PATH']}"}
+
+
+def test_an_interpreter_in_another_users_directory_is_skipped(tmp_path: Path, env: dict[str, str]) -> None:
+    canary = tmp_path / "CANARY"
+    theirs = tmp_path / "theirs"
+    canary_python(theirs / "python3", canary)
+    foreign(theirs, theirs / "python3")
+    _assert_skipped(tmp_path, _path_env(env, theirs), canary, "belongs to another user")
+
+
+def test_an_interpreter_owned_by_another_user_is_skipped(tmp_path: Path, env: dict[str, str]) -> None:
+    canary = tmp_path / "CANARY"
+    mine = tmp_path / "mine"
+    canary_python(mine / "python3", canary)
+    foreign(mine / "python3")
+    _assert_skipped(tmp_path, _path_env(env, mine), canary, "belongs to another user")
+
+
+def test_an_interpreter_in_a_world_writable_directory_is_skipped(tmp_path: Path, env: dict[str, str]) -> None:
+    canary = tmp_path / "CANARY"
+    shared = tmp_path / "shared"
+    canary_python(shared / "python3", canary)
+    shared.chmod(0o1777)  # even sticky, like /tmp: anyone may plant a name there first
+    _assert_skipped(tmp_path, _path_env(env, shared), canary, "writable by every user")
+
+
+def test_a_symlink_to_another_users_interpreter_is_skipped(tmp_path: Path, env: dict[str, str]) -> None:
+    canary = tmp_path / "CANARY"
+    theirs = tmp_path / "theirs"
+    canary_python(theirs / "python3.99", canary)
+    foreign(theirs / "python3.99")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "python3").symlink_to(theirs / "python3.99")
+    _assert_skipped(tmp_path, _path_env(env, mine), canary, "belongs to another user")
+
+
+def test_a_pyenv_version_of_another_user_is_skipped(tmp_path: Path, env: dict[str, str]) -> None:
+    canary = tmp_path / "CANARY"
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions").mkdir(parents=True)
+    theirs = tmp_path / "theirs"
+    canary_python(theirs / "bin" / "python3", canary)
+    foreign(theirs / "bin", theirs / "bin" / "python3")
+    (pyenv / "versions" / "3.99.0").symlink_to(theirs)
+    p = project_with(tmp_path)
+    (p / ".python-version").write_text("3.99.0\n")
+    r = hook(p, {**env, "PYENV_ROOT": str(pyenv)})
+    [line] = messages(r.stderr)
+    assert "no installed Python matches" in line and "belongs to another user" in line, line
+    assert not canary.exists() and not (p / ".venv").exists()
+
+
+def _assert_skipped(tmp_path: Path, env: dict[str, str], canary: Path, why: str) -> None:
+    """First on PATH, the candidate is never run: the next python3 makes the venv, and
+    `status` and `create` say why the first was skipped."""
+    p = project_with(tmp_path)
+    out = subprocess.run([AUTOVENV, "status", str(p)], env=env, capture_output=True, text=True)
+    assert "skipped:" in out.stdout and why in out.stdout, out.stdout + out.stderr
+    assert not canary.exists()
+    created = subprocess.run([AUTOVENV, "create", str(p)], env=env, capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    assert why in created.stderr and (p / ".venv" / "pyvenv.cfg").exists()
+    shutil.rmtree(p / ".venv")
+    r = hook(p, env)
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    assert not canary.exists()
+
+
+# --- 3. Names written into files or prompts ---------------------------------------------------
+
+
+@pytest.fixture(params=["uv", "venv"])
+def backend_env(request: pytest.FixtureRequest, env: dict[str, str]) -> dict[str, str]:
+    if request.param == "venv":
+        return {**env, "PATH": BASE_PATH}
+    return env
+
+
+def test_a_project_named_like_an_option_gets_a_venv(tmp_path: Path, backend_env: dict[str, str]) -> None:
+    for name in ("-lead", "--prompt", "--", "-h"):
+        p = project_with(tmp_path, name)
+        r = hook(p, backend_env)
+        assert activates(r.stdout, p / ".venv"), (name, r.stderr)
+        # argparse reads `--prompt=--` as no value: the venv module's venv gets a plain name
+        expected = "venv" if name == "--" and "uv" not in backend_env["PATH"] else name
+        assert venvs.prompt_name(str(p / ".venv"), str(p)) == expected
+
+
+@pytest.mark.parametrize("python", ["3.13", "3.12"])
+def test_a_newline_in_a_directory_name_injects_no_setting(tmp_path: Path, backend_env: dict[str, str],
+                                                         python: str) -> None:
+    """uv writes the prompt into pyvenv.cfg, the venv module (3.11+) the path too."""
+    pyenv_python(python)
+    name = "x\ninclude-system-site-packages = true\nhome = /tmp\n\x1b]0;owned\x07y"
+    p = project_with(tmp_path, name)
+    (p / ".python-version").write_text(python + "\n")
+    r = hook(p, backend_env)
+    assert r.returncode == 0
+    cfg = (p / ".venv" / "pyvenv.cfg").read_text()
+    keys = [line.partition("=")[0].strip() for line in cfg.splitlines()]
+    assert len(keys) == len(set(keys)), cfg  # no setting written twice
+    assert "include-system-site-packages = false" in cfg.splitlines() and "\x1b" not in cfg, cfg
+    assert not venvs.read_cfg(str(p / ".venv"))["home"].startswith("/tmp")
+    # What Python itself makes of it: no site-packages but the venv's own.
+    code = "import json, sys; print(json.dumps(sys.path))"
+    out = subprocess.run([str(p / ".venv" / "bin" / "python"), "-c", code],
+                         capture_output=True, text=True, check=True, cwd="/").stdout
+    outside = [e for e in json.loads(out) if "site-packages" in e and not e.startswith(str(p / ".venv"))]
+    assert outside == []
+
+
+def test_escape_sequences_never_reach_the_prompt(tmp_path: Path, env: dict[str, str]) -> None:
+    name = "a\x1b]0;title\x07b\x1b[31mc\x0bd\u2028e\u202ef"
+    p = project_with(tmp_path, name)
+    r = hook(p, env)
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    prompt = venvs.prompt_name(str(p / ".venv"), str(p))
+    assert prompt == "a]0;titleb[31mcdef"
+    assert "VIRTUAL_ENV_PROMPT='a]0;titleb[31mcdef'" in r.stdout, r.stdout
+    # A shipped venv's own pyvenv.cfg prompt is cleaned the same way.
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "pyvenv.cfg").write_text("prompt = '\x1b[2J\x1b]52;c;ZXZpbA==\x07x'\n")
+    assert venvs.prompt_name(str(shipped), str(tmp_path)) == "[2J]52;c;ZXZpbA==x"
