@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from autovenv.trust import TrustStore
+from autovenv.venvs import clean_name
 from tests.conftest import make_venv
 from tests.shells.harness import SHELLS, rc_text
 
@@ -75,7 +76,8 @@ def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
             del env[k]
         assert env.get("VIRTUAL_ENV") == str(p / ".venv"), (p.name, s.transcript[-2000:])
         assert env["PATH"] == f"{p}/.venv/bin:" + base["PATH"]
-        assert s.prompt() == f"({p.name}) " + plain_prompt
+        # the prompt shows the name without its control characters (a newline, ESC)
+        assert s.prompt() == f"({clean_name(p.name)}) " + plain_prompt
         s.run("cd /")
         assert s.environ_sans_cwd() == base
         assert s.prompt() == plain_prompt
