@@ -374,17 +374,6 @@ def test_recreate_follows_a_changed_request_and_keeps_trust(tmp_path: Path, env:
     assert leftovers(p) == [] and create.hints(str(p / ".venv"), str(p), env) == []
 
 
-def test_stale_dependency_hint(tmp_path: Path, env: dict[str, str]) -> None:
-    p = project(tmp_path)
-    hook(p, env)
-    assert create.hints(str(p / ".venv"), str(p), env) == []
-    later = time.time() + 5
-    (p / "uv.lock").write_text("")
-    os.utime(p / "uv.lock", (later, later))
-    [hint] = create.hints(str(p / ".venv"), str(p), env)
-    assert "uv.lock changed after" in hint and "stale" in hint
-
-
 def test_create_command_reports_and_errors_cleanly(tmp_path: Path, env: dict[str, str]) -> None:
     r = subprocess.run([AUTOVENV, "create", str(tmp_path / "nowhere")], env=env, capture_output=True, text=True)
     assert r.returncode == 2 and "not a directory" in r.stderr and "Traceback" not in r.stderr

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from autovenv import __version__, discover, shells
+from autovenv import __version__, discover, shells, venvs
 from autovenv.errors import AutovenvError
 from autovenv.export import printable
 
@@ -32,6 +32,16 @@ def _shell_or_detect(name: str | None) -> shells.Shell:
     except KeyError:
         _fail(f"unknown shell {name!r}; supported: {', '.join(shells.names())}", 2)
         raise  # unreachable
+
+
+def _project_of(directory: str) -> str:
+    """The project directory of `directory` (the one holding its venv, or that will)."""
+    finding = discover.find(os.path.realpath(directory), os.environ)
+    project = finding.holder or finding.project
+    if not project:
+        _fail(f"{directory} is not inside a Python project (no venv, no project marker)")
+    assert project
+    return project
 
 
 def _venv_of(directory: str) -> str:
@@ -87,25 +97,31 @@ def status(directory: str, as_json: bool) -> None:
 @main.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 def allow(directory: str) -> None:
-    """Trust the venv of the project at DIRECTORY (default: here)."""
-    from autovenv import venvs
+    """Trust the venv of the project at DIRECTORY (default: here), and let autovenv sync it."""
+    from autovenv import consent
     from autovenv.trust import TrustStore
 
     venv = _venv_of(directory)
+    project = _project_of(directory)
+    consent.give(project, os.environ)  # allow also says: this project may be synced
     if not venvs.is_venv_dir(venv):
-        _fail(f"there is no venv at {venv} yet; nothing to allow")
+        click.echo(f"autovenv: there is no venv at {printable(venv)} yet; {printable(project)} "
+                   "may be synced once it is made", err=True)
+        return
     TrustStore(os.environ).allow(venv)
-    click.echo(f"autovenv: allowed {printable(venv)}", err=True)
+    click.echo(f"autovenv: allowed {printable(venv)} (and syncing {printable(project)})", err=True)
 
 
 @main.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 def deny(directory: str) -> None:
     """Never activate the venv of the project at DIRECTORY, even after it is recreated."""
+    from autovenv import consent
     from autovenv.trust import TrustStore
 
     venv = _venv_of(directory)
     TrustStore(os.environ).deny(venv)
+    consent.withdraw(_project_of(directory), os.environ)
     click.echo(f"autovenv: denied {printable(venv)}; it will not be activated", err=True)
 
 
@@ -199,6 +215,13 @@ def _make_venv(directory: str, replace: bool) -> None:
         click.echo(f"autovenv: {printable(finding.venv)} was made meanwhile by another process", err=True)
     for note in (*result.notes, *result.skipped) if result else ():
         click.echo(f"autovenv: {printable(note)}", err=True)
+    from autovenv import consent
+
+    if result is not None and result.trusted and consent.reason(project, os.environ):
+        # A consented project: the venv comes with its requirements.
+        code = _sync_now(project, finding.venv, cfg)
+        if code:
+            sys.exit(code)
 
 
 @main.command(name="create")
@@ -211,8 +234,59 @@ def create_cmd(directory: str) -> None:
 @main.command()
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 def recreate(directory: str) -> None:
-    """Make the venv of the project at DIRECTORY again, with the Python it asks for now."""
+    """Make the venv of the project at DIRECTORY again, with the Python it asks for now (and sync
+    it again, when you consented to syncing it)."""
     _make_venv(directory, replace=True)
+
+
+@main.command(name="sync")
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
+def sync_cmd(directory: str) -> None:
+    """Install the project's dependencies into its venv now, with the project's own tool
+    (making the venv first if needed); from then on autovenv may sync it on cd."""
+    from autovenv import config, consent, create
+    from autovenv.trust import TrustStore
+
+    if not os.path.isdir(directory):
+        _fail(f"{directory} is not a directory", 2)
+    finding = discover.find(os.path.realpath(directory), os.environ)
+    project = finding.holder or finding.project
+    if finding.rule == 3 or not finding.venv or not project:
+        _fail(f"{directory} is not inside a Python project (no venv, no project marker)")
+    assert finding.venv and project
+    consent.give(project, os.environ)
+    cfg = config.load(project, os.environ)
+    for problem in cfg.problems:
+        click.echo(f"autovenv: {printable(problem)}", err=True)
+    venv = finding.venv
+    if finding.rule == 2:
+        progress = create.Progress(sys.stderr, os.environ, always=True)
+        result = create.make(project, venv, os.environ, cfg, progress)
+        for note in result.notes if result else ():
+            click.echo(f"autovenv: {printable(note)}", err=True)
+    verdict = TrustStore(os.environ).verdict(venv)
+    if not verdict.trusted:
+        _fail(f"not syncing {venv}: {verdict.reason}; autovenv only installs into a venv it would "
+              f"activate (autovenv allow {project}, or autovenv recreate {project})")
+    health = venvs.check_health(venv)
+    if health.problem:
+        _fail(f"not syncing {venv}: {health.problem} (fix: {health.fix})")
+    sys.exit(_sync_now(project, venv, cfg))
+
+
+def _sync_now(project: str, venv: str, cfg) -> int:  # type: ignore[no-untyped-def]
+    """Run the sync, the installer's output streaming; its exit status."""
+    from autovenv import sync
+
+    try:
+        outcome = sync.run(project, venv, os.environ, cfg, sync.stderr_bytes())
+    except sync.SyncError as e:
+        _fail(str(e))
+        raise  # unreachable
+    if outcome.message:
+        log = f" (log: {outcome.log})" if outcome.code and outcome.log else ""
+        click.echo(f"autovenv: {printable(outcome.message)}{printable(log)}", err=True)
+    return outcome.code
 
 
 def run() -> None:

@@ -26,7 +26,10 @@ from autovenv.tomlfile import read_toml
 
 CREATE = ("auto", "never")
 BACKENDS = ("auto", "uv", "venv")
-KEYS = ("create", "python", "backend", "pip")
+SYNC = ("hint", "auto")
+KEYS = ("create", "python", "backend", "pip", "requirements", "sync", "trusted")
+# What only the user may say: a cloned project must not consent to running its own build.
+USER_ONLY = ("sync", "trusted")
 
 
 def user_config_path(env: Mapping[str, str]) -> str:
@@ -44,6 +47,9 @@ class Config(Record):
     project_python: bool = False  # True when `python` came from the project's pyproject.toml
     backend: str = "auto"
     pip: bool = True
+    requirements: tuple[str, ...] = ()  # extra requirements files, relative to the project
+    sync: str = "hint"  # user config only: "auto" syncs consented projects on cd
+    trusted: tuple[str, ...] = ()  # user config only: directories trusted for venvs and sync
     requires_python: str | None = None
     pyproject: str | None = None  # path of the project's pyproject.toml, when it has one
     user_file: str = ""
@@ -61,7 +67,30 @@ def _check(key: str, value: Any, where: str) -> Any:
         raise ConfigError(f"{where}: pip must be true or false, not {value!r}; using true")
     if key == "python" and (not isinstance(value, str) or not value.strip()):
         raise ConfigError(f"{where}: python must be a version string such as \"3.12\", not {value!r}")
+    if key == "sync" and value not in SYNC:
+        raise ConfigError(f'{where}: sync must be "hint" or "auto", not {value!r}; using "hint"')
+    if key in ("requirements", "trusted"):
+        return _paths(key, value, where)
     return value.strip() if isinstance(value, str) else value
+
+
+def _paths(key: str, value: Any, where: str) -> tuple[str, ...]:
+    """A list of paths: `requirements` relative and inside the project, `trusted` directories
+    (absolute or ~)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of paths, not {value!r}; ignored")
+    paths = tuple(v.strip() for v in value)
+    for path in paths:
+        if any(ord(c) < 32 or ord(c) == 127 for c in path):
+            raise ConfigError(f"{where}: {key} entry {path!r} holds a control character; ignored")
+        if key == "requirements" and (fs.isabs(path) or path.startswith("~")
+                                      or ".." in path.replace("\\", "/").split("/")):
+            raise ConfigError(f"{where}: requirements entry {path!r} must be a path inside the "
+                              "project (relative, no ..); ignored")
+        if key == "trusted" and not (fs.isabs(path) or path.startswith("~")):
+            raise ConfigError(f"{where}: trusted entry {path!r} must be an absolute path or "
+                              "start with ~; ignored")
+    return paths
 
 
 def _table(data: dict[str, Any], path: str, problems: list[str], user_file: bool) -> dict[str, Any]:
@@ -79,6 +108,9 @@ def _table(data: dict[str, Any], path: str, problems: list[str], user_file: bool
     for key, value in table.items():
         if key not in KEYS:
             problems.append(f"{path}: unknown setting {key!r} ignored (known: {', '.join(KEYS)})")
+            continue
+        if key in USER_ONLY and not user_file:
+            problems.append(f"{path}: {key} can only be set in your own config file; ignored here")
             continue
         try:
             settings[key] = _check(key, value, path)
@@ -126,6 +158,9 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
         project_python=origin.get("python") == pyproject and pyproject is not None,
         backend=merged.get("backend", "auto"),
         pip=merged.get("pip", True),
+        requirements=merged.get("requirements", ()),
+        sync=merged.get("sync", "hint"),
+        trusted=merged.get("trusted", ()),
         requires_python=requires_python,
         pyproject=pyproject,
         user_file=user_file,

@@ -372,8 +372,8 @@ def _removed_under_this_shell(venv: str, env: Mapping[str, str]) -> bool:
 
 
 def hints(venv: str, project: str, env: Mapping[str, str]) -> list[str]:
-    """One-line hints about an existing venv: Python no longer what the project asks for,
-    dependency files changed since the venv was last synced. Reads files only."""
+    """One-line hints about an existing venv: Python no longer what the project asks for.
+    (Whether it is in sync with the project's requirements: syncstate.py.) Reads files only."""
     out: list[str] = []
     cfg = config.load(project, env)
     version = venvs.python_version(venv)
@@ -383,10 +383,4 @@ def hints(venv: str, project: str, env: Mapping[str, str]) -> list[str]:
         why = interpreters.satisfies_request(version, project, cfg)
         if why:
             out.append(f"{venv} has Python {version} but {why}; autovenv recreate fixes it")
-    newer = venvs.changed_since_sync(venv, project)
-    if newer:
-        out.append(
-            f"{', '.join(newer)} changed after {venv} was last synced; "
-            "its dependencies may be stale"
-        )
     return out

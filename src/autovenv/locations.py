@@ -50,6 +50,22 @@ def failure_record(env: Mapping[str, str], real_project: str) -> str:
     return fs.join(data_dir(env), "failed", fs.flat_name(real_project))
 
 
+def consent_record(env: Mapping[str, str], real_project: str) -> str:
+    """Present when the user consented to syncing this project (consent.py)."""
+    return fs.join(data_dir(env), "consent", fs.flat_name(real_project))
+
+
+def sync_record(env: Mapping[str, str], real_project: str) -> str:
+    """The last sync of a project: its result and the inputs it saw (syncstate.py). Its mtime
+    is when that sync started, which the prompt compares the inputs with (`-nt`)."""
+    return fs.join(data_dir(env), "synced", fs.flat_name(real_project))
+
+
+def sync_log(env: Mapping[str, str], real_project: str) -> str:
+    """The installer's output of the last sync of a project."""
+    return fs.join(data_dir(env), "sync-logs", fs.flat_name(real_project))
+
+
 def lock_file(env: Mapping[str, str], real_project: str) -> str:
     """The project's creation lock (locks.py)."""
     return fs.join(data_dir(env), "locks", fs.flat_name(real_project) + ".lock")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from autovenv import discover, plan, venvs
+from autovenv.errors import AutovenvError
 from autovenv.trust import TrustStore
 
 
@@ -34,6 +35,13 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
         "hints": [],
         "would_use": None,  # no venv yet: the Python a creation would use
         "skipped": [],  # interpreters that are never run, and why
+        "sync": None,  # in sync / out of date / never synced / last sync failed / no venv yet
+        "sync_detail": None,
+        "sync_log": None,
+        "sync_tool": None,
+        "sync_mode": None,
+        "consent": None,
+        "consent_reason": None,
     }
     if finding.rule == 1 and finding.venv:
         verdict = TrustStore(env).verdict(finding.venv)
@@ -51,6 +59,8 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
 
             info["hints"] = hints(finding.venv, finding.holder, env)
     project = finding.project or finding.holder
+    if project and finding.venv:
+        info.update(sync_report(project, finding.venv, finding.rule == 1, env))
     if project:  # a pyproject.toml or config file that cannot be read: creation would say so
         from autovenv import config
 
@@ -71,6 +81,32 @@ def _would_use(info: dict[str, Any], project: str, cfg: Any, env: Mapping[str, s
         info["would_use"] = f"Python {interp}, for {request.describe()}"
     except NoInterpreter as e:
         info["problems"].append(str(e))
+def sync_report(project: str, venv: str, exists: bool, env: Mapping[str, str]) -> dict[str, Any]:
+    """The sync half of `status`: the venv against the project's inputs, which tool would
+    sync it, and whether autovenv may do so on its own (and why)."""
+    from autovenv import config, consent, sync, syncstate
+
+    cfg = config.load(project, env)
+    why = consent.reason(project, env)
+    out: dict[str, Any] = {"consent": bool(why), "consent_reason": why or (
+        "you have not run autovenv sync or autovenv allow there, and it is not under a "
+        "directory your config trusts"), "sync_mode": cfg.sync}
+    try:
+        plan = sync.choose(project, venv, env, cfg)
+        out["sync_tool"] = plan.what if plan else "nothing to install"
+    except AutovenvError as e:
+        out["sync_tool"] = f"none: {e}"
+    if not exists:
+        out["sync"] = "no venv yet"
+        return out
+    state = syncstate.state(project, venv, env)
+    out["sync"] = state.state
+    if state.state == syncstate.OUT_OF_DATE:
+        out["sync_detail"] = state.changed
+    elif state.state == syncstate.LAST_FAILED:
+        out["sync_detail"] = state.message
+        out["sync_log"] = state.log
+    return out
 
 
 def describe(info: Mapping[str, Any]) -> str:
@@ -95,6 +131,17 @@ def describe(info: Mapping[str, Any]) -> str:
             lines.append(f"venv:      no venv yet (it would be {info['venv']})")
             if info.get("would_use"):
                 lines.append(f"python:    {info['would_use']}")
+    if info["sync"]:
+        detail = f" ({info['sync_detail']})" if info["sync_detail"] else ""
+        log = f"; log: {info['sync_log']}" if info["sync_log"] else ""
+        lines.append(f"sync:      {info['sync']}{detail}{log}")
+        lines.append(f"synced by: {info['sync_tool']}")
+        lines.append(f"consent:   {'yes' if info['consent'] else 'no'}: {info['consent_reason']}")
+        if info["consent"] and info["sync_mode"] == "auto":
+            lines.append("           autovenv syncs it on cd when it is out of date (sync = \"auto\")")
+        elif info["sync"] != "in sync":
+            lines.append("           to sync it (this runs the project's build): "
+                         f"autovenv sync {info['project']}")
     if info["disabled"]:
         lines.append("paused:    AUTOVENV_DISABLE is set")
     if info["hand_activated"]:

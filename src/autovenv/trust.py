@@ -53,6 +53,7 @@ TRUSTED = Verdict(True, "you allowed it, or autovenv made it")
 class TrustStore:
     def __init__(self, env: Mapping[str, str]):
         self.root = trust_dir(env)
+        self.env = env
         self._real: dict[str, str] = {}
 
     def realpath(self, venv: str) -> str:
@@ -82,9 +83,20 @@ class TrustStore:
         self._write(self.record_path(ALLOW, venv), f"{identity(venv)}\n{self.realpath(venv)}")
 
     def verdict(self, venv: str) -> Verdict:
-        real = self.realpath(venv)
         if fs.lexists(self.record_path(DENY, venv)):
             return Verdict(False, "you denied it (autovenv deny)", denied=True)
+        verdict = self._recorded(venv)
+        if not verdict.trusted:  # the user config's `trusted` directories (not a project's)
+            from autovenv.consent import trusted_dir
+
+            entry = trusted_dir(self.realpath(venv), self.env)
+            if entry:
+                return Verdict(True, f"it lies under {entry}, which your config trusts")
+        return verdict
+
+    def _recorded(self, venv: str) -> Verdict:
+        """The verdict of the allow record alone."""
+        real = self.realpath(venv)
         path = self.record_path(ALLOW, venv)
         try:
             with open(path, encoding="utf-8", errors="surrogateescape") as f:
