@@ -4,17 +4,20 @@
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 _autovenv_python=__AUTOVENV_PYTHON__
 _autovenv_helper=__AUTOVENV_HELPER__
-_autovenv_seeds=__AUTOVENV_SEEDS__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
+# $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
+# _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
+# was checked and is on PATH).
 _autovenv_scope=''
 _autovenv_probes=()
 _autovenv_globs=()
 _autovenv_watch=()
 _autovenv_watch_present=()
 _autovenv_watch_absent=()
+_autovenv_same=()
+_autovenv_real=''
 _autovenv_answer=''
 _autovenv_said=''
 _autovenv_pwd=''
@@ -24,11 +27,6 @@ _autovenv_failed=''
 # $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
 _autovenv_key=''
 _autovenv_sep=$'\x1f'
-_autovenv_prompt_pending=''
-_autovenv_seed_key=''
-_autovenv_seed=''
-_autovenv_seed_messages=''
-_autovenv_seed_names=()
 _autovenv_ps1_prefix=''
 _autovenv_ps1_added=''
 _autovenv_ps1_old=''
@@ -74,6 +72,9 @@ _autovenv_watch_changed() {
     for p in "${_autovenv_watch_absent[@]}"; do
         [[ -e $p || -L $p ]] && return 0
     done
+    for p in "${_autovenv_same[@]}"; do
+        [[ $p -ef $_autovenv_real ]] || return 0
+    done
     return 1
 }
 
@@ -91,8 +92,13 @@ _autovenv_split_watch() {
     done
 }
 
-# Prefix the prompt like a venv's activate does, escaped so that the name is never code.
+# Prefix the prompt like a venv's activate does. The name goes in as \D{...} strftime formats
+# (its % doubled): bash prints what they make as text whether promptvars is on or off, and
+# quotes it for the expansion promptvars turns on, so the prefix stays inert even when the
+# user turns promptvars on later. A } ends a format, so it stands outside one; a format makes
+# at most 127 bytes, so the name goes in pieces of 30 characters.
 _autovenv_sync_prompt() {
+    local name piece
     if [[ -n $_autovenv_ps1_added ]]; then
         if [[ $PS1 == "$_autovenv_ps1_added" ]]; then
             PS1=$_autovenv_ps1_old
@@ -102,12 +108,21 @@ _autovenv_sync_prompt() {
         _autovenv_ps1_added=''
     fi
     [[ -n ${AUTOVENV_VENV-} && ${VIRTUAL_ENV-} == "$AUTOVENV_VENV" && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]] || return 0
-    if builtin shopt -q promptvars; then
-        # Expanded at each prompt; a parameter's value is never expanded again.
-        _autovenv_ps1_prefix='(${VIRTUAL_ENV_PROMPT-}) '
-    else
-        _autovenv_ps1_prefix="(${VIRTUAL_ENV_PROMPT//\\/\\\\}) "
-    fi
+    name=${VIRTUAL_ENV_PROMPT-}
+    name=${name//[[:cntrl:]]/}  # no escape sequence reaches the terminal raw
+    _autovenv_ps1_prefix='('
+    while [[ -n $name ]]; do
+        if [[ $name == '}'* ]]; then
+            _autovenv_ps1_prefix+='}'
+            name=${name:1}
+            continue
+        fi
+        piece=${name%%\}*}
+        piece=${piece:0:30}
+        name=${name:${#piece}}
+        _autovenv_ps1_prefix+="\\D{${piece//\%/%%}}"
+    done
+    _autovenv_ps1_prefix+=') '
     _autovenv_ps1_old=${PS1-}
     PS1=$_autovenv_ps1_prefix${PS1-}
     _autovenv_ps1_added=$PS1
@@ -115,21 +130,13 @@ _autovenv_sync_prompt() {
 
 # Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
 _autovenv_run() {
-    local out rc=0 seed=''
-    if [[ -z $_autovenv_answer ]]; then
-        # A new shell: the answer left for one opened here, if it holds; else leave one.
-        if _autovenv_warm_start; then
-            _autovenv_sync_prompt
-            return 0
-        fi
-        seed=1
-    fi
+    local out rc=0
     if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
         if [[ -n $_autovenv_failed ]]; then
-            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export bash 2>/dev/null) || rc=$?
         else
-            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export bash) || rc=$?
         fi
     else
@@ -158,6 +165,7 @@ _autovenv_hook() {
     if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]]; then
         for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
         for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
+        for p in "${_autovenv_same[@]}"; do [[ $p -ef $_autovenv_real ]] || changed=1; done
         [[ -n $changed ]] || return $rc
     fi
     if [[ $PWD != "$_autovenv_pwd" ]]; then
@@ -169,51 +177,9 @@ _autovenv_hook() {
         _autovenv_stale=''
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
-    elif [[ -n $_autovenv_prompt_pending ]]; then
-        _autovenv_sync_prompt
     fi
-    _autovenv_prompt_pending=''
     _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}
     return $rc
-}
-
-# Is the shell still as it was when the first answer was made? (every variable it depends on)
-_autovenv_seed_matches() {
-    local name key=''
-    for name in "${_autovenv_seed_names[@]}"; do
-        key+=${!name-}$_autovenv_sep
-    done
-    [[ -n $key && $key == "$_autovenv_seed_key" ]]
-}
-
-# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
-# It is used only if the shell is still where and as it was when the answer was made.
-_autovenv_apply_seed() {
-    _autovenv_seed_matches || return 0
-    builtin eval "$_autovenv_seed"
-    _autovenv_split_watch
-    [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
-    _autovenv_pwd=$PWD
-    _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
-    _autovenv_stale=''
-    _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
-    _autovenv_key=''
-}
-
-# The first answer the helper left for a new shell opened in this directory (hookcache.py):
-# used if the shell is as that one was, the files it was read from are older than it, and it
-# still holds (scope, watched paths). A new shell then starts no process before its prompt.
-_autovenv_warm_start() {
-    [[ -n $_autovenv_seeds ]] || return 1
-    local name=${PWD//[%]/%25} file
-    local seed=$_autovenv_seeds/${name//\//%2F}
-    local -a _autovenv_seed_files=()
-    [[ -f $seed && -r $seed ]] && builtin source "$seed" && _autovenv_seed_matches || return 1
-    for file in "${_autovenv_seed_files[@]}"; do
-        [[ -e $file && $seed -nt $file ]] || return 1
-    done
-    _autovenv_apply_seed
-    _autovenv_in_scope && ! _autovenv_watch_changed
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

@@ -12,11 +12,15 @@ var _autovenv_helper = __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $pwd and it, or a watched path ("0path"/"1path") stops (not) existing.
+# $pwd and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
+# _autovenv_same no longer resolves to _autovenv_real (the venv's real path: what was checked
+# and is on PATH).
 var _autovenv_scope = ''
 var _autovenv_probes = []
 var _autovenv_globs = []
 var _autovenv_watch = []
+var _autovenv_same = []
+var _autovenv_real = ''
 var _autovenv_answer = ''
 var _autovenv_said = ''
 var _autovenv_pwd = ''
@@ -68,13 +72,21 @@ fn _autovenv_watch_changed {
         if (or (_autovenv_exists $p) (path:is-dir $p) (path:is-regular $p)) { set now = '1' }
         if (not-eq $now $entry[0..1]) { put $true; return }
     }
+    for p $_autovenv_same {
+        # elvish has no test of device and inode: the path with every link resolved must be
+        # the real path (it is, as the helper resolved it, while nothing changed).
+        var resolved = ''
+        try { set resolved = (path:eval-symlinks $p) } catch { }
+        if (not-eq $resolved $_autovenv_real) { put $true; return }
+    }
     put $false
 }
 
 # Prefix the prompt like a venv's activate does: wrap edit:prompt, unwrap it exactly later.
 # The prefix is a string value the prompt prints, never code.
 fn _autovenv_prompt {
-    put '('$E:VIRTUAL_ENV_PROMPT') '
+    # No escape sequence reaches the terminal raw.
+    put '('(re:replace '\p{Cc}' '' $E:VIRTUAL_ENV_PROMPT)') '
     $_autovenv_old_prompt
 }
 fn _autovenv_sync_prompt {
@@ -118,6 +130,8 @@ fn _autovenv_run {
             set _autovenv_probes = $answer[_autovenv_probes]
             set _autovenv_globs = $answer[_autovenv_globs]
             set _autovenv_watch = $answer[_autovenv_watch]
+            set _autovenv_same = $answer[_autovenv_same]
+            set _autovenv_real = (or $@answer[_autovenv_real] '')
             set _autovenv_answer = $answer[_autovenv_answer][0]
             set _autovenv_said = $answer[_autovenv_said][0]
         })

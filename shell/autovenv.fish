@@ -4,17 +4,20 @@
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 set -g _autovenv_python __AUTOVENV_PYTHON__
 set -g _autovenv_helper __AUTOVENV_HELPER__
-set -g _autovenv_seeds __AUTOVENV_SEEDS__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
+# $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
+# _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
+# was checked and is on PATH).
 set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
 set -g _autovenv_watch
 set -g _autovenv_watch_present
 set -g _autovenv_watch_absent
+set -g _autovenv_same
+set -g _autovenv_real
 set -g _autovenv_answer ''
 set -g _autovenv_said ''
 set -g _autovenv_pwd ''
@@ -23,11 +26,6 @@ set -g _autovenv_stale 1
 set -g _autovenv_failed ''
 # $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
 set -g _autovenv_key ''
-set -g _autovenv_prompt_pending ''
-set -g _autovenv_seed_key ''
-set -g _autovenv_seed ''
-set -g _autovenv_seed_messages ''
-set -g _autovenv_seed_names
 # fish >= 3.5 has the `path` builtin the shortcuts need; without it every prompt asks the helper.
 set -g _autovenv_has_path
 contains path (builtin -n); and set -g _autovenv_has_path 1
@@ -59,6 +57,10 @@ if set -q _autovenv_has_path[1]
                 string match -q -- "*/$pattern" $entries; and return 1
             end
         end
+        # A path found by must name the venv that was checked (test -ef: device and inode).
+        for p in $_autovenv_same
+            test "$p" -ef "$_autovenv_real"; or return 1
+        end
         # A watched path that looks gone may be a dangling link: the slow path checks exactly.
         not path filter -vq -- $_autovenv_watch_present
     end
@@ -74,6 +76,9 @@ if set -q _autovenv_has_path[1]
     # link: checked exactly. (A dangling link appearing where nothing was is seen at the next cd.)
     function _autovenv_watch_changed
         path filter -q -- $_autovenv_watch_absent; and return 0
+        for p in $_autovenv_same
+            test "$p" -ef "$_autovenv_real"; or return 0
+        end
         path filter -vq -- $_autovenv_watch_present; or return 1
         for p in $_autovenv_watch_present
             test -e "$p"; or test -L "$p"; or return 0
@@ -89,6 +94,9 @@ else
             if test -e "$p"; or test -L "$p"
                 return 0
             end
+        end
+        for p in $_autovenv_same
+            test "$p" -ef "$_autovenv_real"; or return 0
         end
         return 1
     end
@@ -112,7 +120,8 @@ function _autovenv_sync_prompt
         functions -c fish_prompt _autovenv_old_fish_prompt
         function fish_prompt
             set -l last_status $status
-            printf '(%s) ' $VIRTUAL_ENV_PROMPT
+            # Printed as data; no escape sequence reaches the terminal raw.
+            printf '(%s) ' (string replace -ra -- '[[:cntrl:]]' '' "$VIRTUAL_ENV_PROMPT")
             # Give the wrapped prompt the status it would have seen.
             echo "exit $last_status" | source
             _autovenv_old_fish_prompt
@@ -128,22 +137,13 @@ end
 function _autovenv_run
     set -l out
     set -l rc 0
-    set -l seed ''
-    if test -z "$_autovenv_answer"
-        # A new shell: the answer left for one opened here, if it holds; else leave one.
-        if _autovenv_warm_start
-            _autovenv_sync_prompt
-            return 0
-        end
-        set seed 1
-    end
     if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
         if test -n "$_autovenv_failed"
-            set out (_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 $_autovenv_python -I -S $_autovenv_helper export fish 2>/dev/null | string collect)
             set rc $pipestatus[1]
         else
-            set out (_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 $_autovenv_python -I -S $_autovenv_helper export fish | string collect)
             set rc $pipestatus[1]
         end
@@ -171,7 +171,7 @@ function _autovenv_hook --on-event fish_prompt
     # Fast path: same directory, same variables, nothing pending, no watched path changed.
     if test "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV" = "$_autovenv_key"
         _autovenv_watch_changed; or return
-    else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" -a -z "$_autovenv_stale$_autovenv_prompt_pending"
+    else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" -a -z "$_autovenv_stale"
         and _autovenv_in_scope
         # Only the directory changed, within the last answer's scope: nothing to do. (The slow
         # path compares $PWD with _autovenv_pwd: left as it was, it only checks again.)
@@ -188,51 +188,8 @@ function _autovenv_hook --on-event fish_prompt
         set -g _autovenv_stale ''
         _autovenv_run
         set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
-    else if test -n "$_autovenv_prompt_pending"
-        _autovenv_sync_prompt
     end
-    set -g _autovenv_prompt_pending ''
     set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
-end
-
-# Is the shell still as it was when the first answer was made? (every variable it depends on;
-# a list, such as PATH, joined with ':' as the helper sees it)
-function _autovenv_seed_matches
-    set -l key ''
-    for name in $_autovenv_seed_names
-        set -l value (string join : -- $$name)
-        set key "$key$value"\x1f
-    end
-    test -n "$key" -a "$key" = "$_autovenv_seed_key"
-end
-
-# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
-# It is used only if the shell is still where and as it was when the answer was made.
-function _autovenv_apply_seed
-    _autovenv_seed_matches; or return 0
-    test -n "$_autovenv_seed"; and printf '%s\n' "$_autovenv_seed" | source
-    _autovenv_split_watch
-    test -n "$_autovenv_seed_messages"; and printf '%s\n' "$_autovenv_seed_messages" >&2
-    set -g _autovenv_pwd $PWD
-    set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
-    set -g _autovenv_stale ''
-    set -g _autovenv_prompt_pending 1  # the rc file may define fish_prompt after this line
-    set -g _autovenv_key ''
-end
-
-# The first answer the helper left for a new shell opened in this directory (hookcache.py):
-# used if the shell is as that one was, the files it was read from are older than it, and it
-# still holds (scope, watched paths). A new shell then starts no process before its prompt.
-function _autovenv_warm_start
-    test -n "$_autovenv_seeds"; or return 1
-    set -l seed $_autovenv_seeds/(string replace -a % %25 -- $PWD | string replace -a / %2F)
-    set -g _autovenv_seed_files
-    test -f "$seed" -a -r "$seed"; and source $seed; and _autovenv_seed_matches; or return 1
-    for file in $_autovenv_seed_files
-        test -e "$file" -a "$seed" -nt "$file"; or return 1
-    end
-    _autovenv_apply_seed
-    _autovenv_in_scope; and not _autovenv_watch_changed
 end
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

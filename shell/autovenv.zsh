@@ -4,19 +4,19 @@
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 typeset -g _autovenv_python=__AUTOVENV_PYTHON__
 typeset -g _autovenv_helper=__AUTOVENV_HELPER__
-typeset -g _autovenv_seeds=__AUTOVENV_SEEDS__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $PWD and it, or a watched path ("0path"/"1path") stops (not) existing.
+# $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
+# _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
+# was checked and is on PATH).
 typeset -g _autovenv_scope='' _autovenv_answer='' _autovenv_said='' _autovenv_pwd=''
 typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_promptsubst=''
-typeset -g _autovenv_prompt_pending='' _autovenv_seed_key='' _autovenv_seed='' _autovenv_seed_messages=''
-typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old=''
+typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old='' _autovenv_prompt_text=''
 # $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
 typeset -g _autovenv_key='' _autovenv_sep=$'\x1f'
-typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=()
-typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=() _autovenv_seed_names=()
+typeset -ga _autovenv_probes=() _autovenv_globs=() _autovenv_watch=() _autovenv_same=() _autovenv_real=()
+typeset -ga _autovenv_watch_present=() _autovenv_watch_absent=()
 
 # Does the last answer still hold for $PWD? Builtins only.
 _autovenv_in_scope() {
@@ -52,6 +52,9 @@ _autovenv_watch_changed() {
     for p in "${_autovenv_watch_absent[@]}"; do
         [[ -e $p || -L $p ]] && return 0
     done
+    for p in "${_autovenv_same[@]}"; do
+        [[ $p -ef $_autovenv_real ]] || return 0
+    done
     return 1
 }
 
@@ -63,6 +66,9 @@ _autovenv_split_watch() {
 }
 
 # Prefix the prompt like a venv's activate does, escaped so that the name is never code.
+# With prompt_subst the prefix names a variable (a value is substituted once, never run),
+# without it the name is in PS1 itself; the hook looks at the option before every prompt, so
+# the prefix changes form when the user turns prompt_subst on or off later.
 _autovenv_sync_prompt() {
     emulate -L zsh
     if [[ -n $_autovenv_ps1_added ]]; then
@@ -74,11 +80,13 @@ _autovenv_sync_prompt() {
         _autovenv_ps1_added=''
     fi
     [[ -n ${AUTOVENV_VENV-} && ${VIRTUAL_ENV-} == $AUTOVENV_VENV && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]] || return 0
+    # No escape sequence reaches the terminal raw; % would be a prompt escape.
+    _autovenv_prompt_text=${${VIRTUAL_ENV_PROMPT-}//[[:cntrl:]]/}
+    _autovenv_prompt_text=${_autovenv_prompt_text//\%/%%}
     if [[ -n $_autovenv_promptsubst ]]; then
-        # Expanded at each prompt: the value is substituted once, its % doubled; never code.
-        _autovenv_ps1_prefix='(${VIRTUAL_ENV_PROMPT//\%/%%}) '
+        _autovenv_ps1_prefix='(${_autovenv_prompt_text}) '
     else
-        _autovenv_ps1_prefix="(${VIRTUAL_ENV_PROMPT//\%/%%}) "
+        _autovenv_ps1_prefix="(${_autovenv_prompt_text}) "
     fi
     _autovenv_ps1_old=$PS1
     PS1=$_autovenv_ps1_prefix$PS1
@@ -88,21 +96,13 @@ _autovenv_sync_prompt() {
 # Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
 _autovenv_run() {
     emulate -L zsh
-    local out rc=0 seed=''
-    if [[ -z $_autovenv_answer ]]; then
-        # A new shell: the answer left for one opened here, if it holds; else leave one.
-        if _autovenv_warm_start; then
-            _autovenv_sync_prompt
-            return 0
-        fi
-        seed=1
-    fi
+    local out rc=0
     if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
         if [[ -n $_autovenv_failed ]]; then
-            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export zsh 2>/dev/null) || rc=$?
         else
-            out=$(_AUTOVENV_SEED=$seed _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export zsh) || rc=$?
         fi
     else
@@ -125,17 +125,21 @@ _autovenv_run() {
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
 # path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
-    local rc=$? p changed=''
-    # Fast path, before any option juggling: same directory, same variables, nothing pending,
+    local rc=$? p changed='' subst=''
+    # The user's prompt_subst decides how the prompt prefix is escaped; read before emulate.
+    [[ -o promptsubst ]] && subst=1
+    # Fast path, before any option juggling: same directory, same variables, same prompt_subst,
     # no watched path changed. Inline, not _autovenv_watch_changed: a call costs zsh ~15 us.
-    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-} == "$_autovenv_key" ]]; then
+    if [[ $PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}$_autovenv_sep$subst == "$_autovenv_key" ]]; then
         for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
         for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
+        for p in "${_autovenv_same[@]}"; do [[ $p -ef $_autovenv_real ]] || changed=1; done
         [[ -n $changed ]] || return $rc
     fi
-    # The user's prompt_subst decides how the prompt prefix is escaped; read it before emulate.
-    [[ -o promptsubst ]] && _autovenv_promptsubst=1 || _autovenv_promptsubst=''
     emulate -L zsh
+    local form_changed=''
+    [[ $subst == $_autovenv_promptsubst ]] || form_changed=1
+    _autovenv_promptsubst=$subst
     if [[ $PWD != $_autovenv_pwd ]]; then
         _autovenv_pwd=$PWD
         _autovenv_in_scope || _autovenv_stale=1
@@ -145,53 +149,11 @@ _autovenv_hook() {
         _autovenv_stale=''
         _autovenv_run
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
-    elif [[ -n $_autovenv_prompt_pending ]]; then
+    elif [[ -n $form_changed ]]; then
         _autovenv_sync_prompt
     fi
-    _autovenv_prompt_pending=''
-    _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}
+    _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}$_autovenv_sep$subst
     return $rc
-}
-
-# Is the shell still as it was when the first answer was made? (every variable it depends on)
-_autovenv_seed_matches() {
-    emulate -L zsh
-    local name key=''
-    for name in $_autovenv_seed_names; do
-        key+=${(P)name-}$_autovenv_sep
-    done
-    [[ -n $key && $key == "$_autovenv_seed_key" ]]
-}
-
-# The first answer, made by `autovenv hook` itself so that the first prompt needs no process.
-# It is used only if the shell is still where and as it was when the answer was made.
-_autovenv_apply_seed() {
-    emulate -L zsh
-    _autovenv_seed_matches || return 0
-    builtin eval "$_autovenv_seed"
-    _autovenv_split_watch
-    [[ -z $_autovenv_seed_messages ]] || builtin printf '%s\n' "$_autovenv_seed_messages" >&2
-    _autovenv_pwd=$PWD
-    _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
-    _autovenv_stale=''
-    _autovenv_prompt_pending=1  # the rc file may set PS1 after this line
-    _autovenv_key=''
-}
-
-# The first answer the helper left for a new shell opened in this directory (hookcache.py):
-# used if the shell is as that one was, the files it was read from are older than it, and it
-# still holds (scope, watched paths). A new shell then starts no process before its prompt.
-_autovenv_warm_start() {
-    emulate -L zsh
-    [[ -n $_autovenv_seeds ]] || return 1
-    local seed=$_autovenv_seeds/${${PWD//[%]/%25}//\//%2F} file
-    local -a _autovenv_seed_files
-    [[ -f $seed && -r $seed ]] && builtin source $seed && _autovenv_seed_matches || return 1
-    for file in $_autovenv_seed_files; do
-        [[ $seed -nt $file ]] || return 1
-    done
-    _autovenv_apply_seed
-    _autovenv_in_scope && ! _autovenv_watch_changed
 }
 
 # autovenv's own commands (allow, deny, create...) take effect at the next prompt.

@@ -122,18 +122,25 @@ def test_redirect_file_relative_and_absolute(tmp_path):
     proj.mkdir()
     (proj / ".venv").write_text("../envs/p\n")
     f = find(proj)
-    assert (f.rule, f.venv, f.redirect) == (1, str(target), str(proj / ".venv"))
+    # The target as written, joined to the redirect's directory: the OS resolves it (export
+    # activates its real path), as the shell's identity test does.
+    assert (f.rule, f.venv, f.redirect) == (1, str(proj / "../envs/p"), str(proj / ".venv"))
+    assert os.path.realpath(f.venv) == str(target)
     (proj / ".venv").write_text(str(target))
     assert find(proj).venv == str(target)
 
 
 @pytest.mark.parametrize("content", [
     "../missing", "../not-a-venv", "/etc", "../envs/p\n../envs/p\n", "", "x" * 5000, "../chain",
+    "../loop", "../loop/x", "/proc/self/cwd/../../envs/p", "../../../../../../../proc/self/cwd",
+    "/dev/fd/0", "../fifo", "../envs/p\0", "\n\n",
 ])
 def test_bad_redirects_are_reported_not_followed(tmp_path, content):
     fake_venv(tmp_path / "envs" / "p")
     (tmp_path / "not-a-venv").mkdir()
     (tmp_path / "chain").write_text("envs/p")  # a redirect to a redirect is not followed
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    os.mkfifo(tmp_path / "fifo")
     proj = tmp_path / "proj"
     proj.mkdir()
     (proj / ".venv").write_text(content)
@@ -179,3 +186,42 @@ def test_unreadable_directory_as_other_user_reports(tmp_path):
 def test_real_venv_made_by_a_real_tool(tmp_path):
     venv = make_venv(tmp_path / ".venv")
     assert find(tmp_path).venv == str(venv)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to a fifo", "socket"])
+def test_a_venv_name_that_is_no_file_is_reported_never_opened(tmp_path, kind):
+    """A FIFO opened for reading would block the prompt until a writer came."""
+    import signal
+    import socket
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "pyproject.toml").write_text("")
+    if kind == "fifo":
+        os.mkfifo(proj / ".venv")
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(proj / ".venv"))
+    else:
+        os.mkfifo(tmp_path / "fifo")
+        (proj / ".venv").symlink_to(tmp_path / "fifo")
+    signal.alarm(5)  # a blocked open fails the test instead of hanging it
+    try:
+        f = find(proj)
+    finally:
+        signal.alarm(0)
+    assert f.rule == 2
+    assert any(".venv is neither a venv nor a redirect file" in p for p in f.problems)
+
+
+def test_a_redirect_reached_through_a_link_to_proc_names_a_real_path(tmp_path, monkeypatch):
+    """A symlink inside the project to /proc/self/cwd: the redirect is followed as the OS
+    resolves it, and export activates that real path, never the /proc one."""
+    target = fake_venv(tmp_path / "envs" / "p")
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "l").symlink_to("/proc/self/cwd")
+    (proj / ".venv").write_text("l/envs/p")
+    monkeypatch.chdir(tmp_path)
+    f = find(proj)
+    assert f.rule == 1 and os.path.realpath(f.venv) == str(target)

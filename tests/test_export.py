@@ -202,37 +202,102 @@ def test_unwritable_stdout_is_one_line_not_a_traceback(tmp_path, argv):
     assert done.stderr == "autovenv: cannot write its answer (No space left on device)\n"
 
 
-def kept_answers(directory: Path, shell: str = "bash") -> list[Path]:
+def test_no_answer_is_kept_for_later_shells(proj, data_dir):
+    """A kept answer would skip the helper's checks (owner, permissions, identity): issue 12.
+    The package's cache holds the hook text only, and that text carries no answer."""
     from autovenv import hookcache
 
-    name = hookcache.seed_name(str(directory))
-    return list(Path(hookcache.cache_dir()).glob(f"seeds-*/{shell}/{name}"))
-
-
-def test_a_new_shell_s_first_answer_is_kept_with_what_it_was_read_from(proj, data_dir):
     keep_hook_texts()
     TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
-    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
-    asked = helper(proj, {**env, "_AUTOVENV_SEED": "1"})
+    cache = Path(hookcache.cache_dir())
+    before = sorted(p.name for p in cache.iterdir())
+    asked = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir), "_AUTOVENV_SEED": "1"})
     assert asked.returncode == 0 and "export VIRTUAL_ENV=" in asked.stdout, asked.stderr
-    [kept] = kept_answers(proj)
-    text = kept.read_text()
-    assert "_autovenv_seed_files=(" in text and f"{proj}/.venv/pyvenv.cfg" in text
-    assert f"{proj}/pyproject.toml" in text and "trust/allow/" in text
-    assert oct(kept.stat().st_mode & 0o777) == "0o600"  # it holds this user's PATH and HOME
+    assert sorted(p.name for p in cache.iterdir()) == before
+    assert not [p for p in cache.iterdir() if p.name.startswith("seeds-")]
+    text = Path(hookcache.text_path("bash")).read_text()
+    assert str(proj) not in text and "_autovenv_seed" not in text
 
 
-@pytest.mark.parametrize("state", [
-    {"VIRTUAL_ENV": "/elsewhere/venv"},  # activated by hand
-    {"AUTOVENV_VENV": "/x/.venv", "AUTOVENV_PATH_ENTRY": "/x/.venv/bin"},  # inherited
-    {"AUTOVENV_OLD_PYTHONHOME": "-"},
-    {"_AUTOVENV_SAID": "untrusted:/x"},
-])
-def test_only_a_new_shell_s_answer_is_kept(proj, data_dir, state):
-    keep_hook_texts()
-    TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
-    asked = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir), "_AUTOVENV_SEED": "1", **state})
-    assert asked.returncode == 0, asked.stderr
-    assert kept_answers(proj) == []
-    plain = helper(proj, {"AUTOVENV_DATA_DIR": str(data_dir)})  # no _AUTOVENV_SEED: nothing kept
-    assert plain.returncode == 0 and kept_answers(proj) == []
+# --- What reaches PATH: exactly the real bin path that was checked (issue 12) ---------------
+
+
+def test_a_venv_reached_by_a_symlink_is_activated_at_its_real_path(tmp_path, data_dir):
+    """Trust is checked on the real path, so PATH and VIRTUAL_ENV get that path: a .venv
+    symlink retargeted later cannot change what the PATH entry names."""
+    real = make_venv(tmp_path / "envs" / "real")
+    p = tmp_path / "p"
+    p.mkdir()
+    (p / ".venv").symlink_to(real)
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(p / ".venv"))
+    r = helper(p, env)
+    assert f"export VIRTUAL_ENV='{real}'" in r.stdout and f"'{real}/bin:" in r.stdout
+    exported = [line for line in r.stdout.splitlines() if line.startswith("export ")]
+    assert exported and not [line for line in exported if f"{p}/.venv" in line]
+    # The prompt watches that the symlink still names it (bash: -ef).
+    assert f"_autovenv_real=('{real}')" in r.stdout and f"_autovenv_same=('{p}/.venv')" in r.stdout
+    assert "UV_PROJECT_ENVIRONMENT" not in r.stdout  # uv sees .venv as the same venv
+
+
+@pytest.mark.parametrize("name", ["app::x", "a:b", "trailing:", "line\nbreak", "cr\rx"])
+def test_a_venv_path_that_path_cannot_hold_is_reported_not_activated(tmp_path, data_dir, name):
+    p = tmp_path / name
+    p.mkdir()
+    (p / "pyproject.toml").write_text("")
+    make_venv(p / ".venv")
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(p / ".venv"))
+    r = helper(p, env)
+    assert r.returncode == 0 and "VIRTUAL_ENV" not in r.stdout and "PATH=" not in r.stdout
+    assert "PATH cannot hold" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_a_venv_reached_through_a_colon_symlink_is_not_activated(tmp_path, data_dir):
+    """The real path is what counts: `l::x` reached through a redirect."""
+    (tmp_path / "l::x").mkdir()
+    real = make_venv(tmp_path / "l::x" / "venv")
+    p = tmp_path / "p"
+    p.mkdir()
+    (p / ".venv").write_text(f"{tmp_path}/l::x/venv\n")
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(real))
+    r = helper(p, env)
+    assert "VIRTUAL_ENV" not in r.stdout and "PATH cannot hold" in r.stderr
+
+
+def test_no_venv_is_made_where_path_could_not_hold_it(tmp_path, data_dir):
+    p = tmp_path / "app::x"
+    p.mkdir()
+    (p / "pyproject.toml").write_text("")
+    r = helper(p, {"AUTOVENV_DATA_DIR": str(data_dir), "AUTOVENV_CONFIG": ""})
+    assert "not making" in r.stderr and "PATH cannot hold" in r.stderr
+    assert not (p / ".venv").exists() and "VIRTUAL_ENV" not in r.stdout
+
+
+@pytest.mark.parametrize("change", ["world-writable", "group-writable", "other owner"])
+def test_a_venv_whose_parent_others_can_change_is_not_activated(tmp_path, data_dir, change):
+    """Whoever can replace a directory above the venv can put another venv at its path under
+    a shell that has it on PATH."""
+    shared = tmp_path / "shared"
+    p = shared / "p"
+    p.mkdir(parents=True)
+    make_venv(p / ".venv")
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(p / ".venv"))
+    assert "export VIRTUAL_ENV=" in helper(p, env).stdout
+    if change == "world-writable":
+        shared.chmod(0o777)
+    elif change == "group-writable":
+        shared.chmod(0o770)
+        os.chown(shared, -1, 4242)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("needs root to give a directory away")
+        os.chown(shared, 4242, -1)
+    r = helper(p, env)
+    assert "VIRTUAL_ENV" not in r.stdout and f"{shared}, above it," in r.stderr
+    shared.chmod(0o1777)  # sticky, like /tmp: entries are guarded (owner aside)
+    if change != "other owner":
+        os.chown(shared, os.geteuid(), os.getegid())
+        assert "export VIRTUAL_ENV=" in helper(p, env).stdout

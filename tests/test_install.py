@@ -167,11 +167,12 @@ def test_a_new_shell_has_a_working_hook(installed: Installed, project: Path, she
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_a_new_shell_in_a_known_project_starts_no_python(installed: Installed, project: Path,
-                                                         shell: str) -> None:
-    """Issue 5: `autovenv hook` is the kept text (cat), and the first answer is the one the
-    helper left when a new shell was last opened here (hookcache.py)."""
-    Terminal(shell, installed.env, project).close()  # asks the helper, which leaves its answer
+def test_a_new_shell_in_a_project_starts_python_once(installed: Installed, project: Path,
+                                                     shell: str) -> None:
+    """`autovenv hook` is the kept text (cat, issue 5), and the first prompt asks the helper
+    once: no answer is kept from an earlier shell, as it would skip the helper's checks of
+    owner, permissions and identity (issue 12)."""
+    Terminal(shell, installed.env, project).close()  # an earlier shell here leaves nothing
     log = project.parent / f"programs.{shell}"
     term = Terminal(shell, installed.env, project, trace=log)
     try:
@@ -180,10 +181,10 @@ def test_a_new_shell_in_a_known_project_starts_no_python(installed: Installed, p
         term.close()
     assert f"VE=[{project}/.venv]" in out, term.transcript
     started = [line.split('"')[1] for line in log.read_text().splitlines() if "execve(" in line]
-    # The shell, the launcher and cat; nothing of autovenv's Python. (fish may also start its
-    # own tools, such as its man page completion generator, on a first start in a new HOME.)
+    # The shell, the launcher, cat and the helper once. (fish may also start its own tools,
+    # such as its man page completion generator, on a first start in a new HOME.)
     assert str(installed.link) in started and shutil.which("cat", path="/bin:/usr/bin") in started
-    assert not any(p.startswith(str(installed.env_dir)) for p in started), started
+    assert len([p for p in started if p.startswith(str(installed.env_dir))]) == 1, started
     assert "hook failed" not in term.transcript
 
 

@@ -88,11 +88,11 @@ def test_the_kept_text_is_newer_than_a_bundle_made_a_moment_before(tmp_path: Pat
     code = (
         "import os, sys, time\n"
         "from autovenv import preload, shells\n"
-        "from autovenv.export import static_text\n"
+        "from autovenv.export import hook_text\n"
         "assert preload.load()\n"
         "future = time.time_ns() + 5 * 10**9\n"  # the bundle's clock tick, exaggerated
         "os.utime(preload.bundle_path(), ns=(future, future))\n"
-        "static_text(shells.get('zsh'), sys.executable)\n"
+        "hook_text(shells.get('zsh'), sys.executable)\n"
     )
     subprocess.run([sys.executable, "-I", "-c", code], check=True)
     text = os.stat(hookcache.text_path("zsh")).st_mtime_ns

@@ -28,7 +28,7 @@ def main() -> None:
             from autovenv.export import cannot_write, hook_text, write
 
             try:
-                write(sys.stdout, hook_text(shell, sys.executable, fs.environ()))
+                write(sys.stdout, hook_text(shell, sys.executable))
             except OSError as e:
                 fs.exit_now(cannot_write(e))
             if preload.outdated():  # after the text, so a stale bundle costs this one run only

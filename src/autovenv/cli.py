@@ -66,7 +66,7 @@ def hook(shell: str | None) -> None:
     from autovenv.export import hook_text, write
 
     adapter = _shell_or_detect(shell)
-    write(sys.stdout, hook_text(adapter, sys.executable, os.environ))
+    write(sys.stdout, hook_text(adapter, sys.executable))
 
 
 @main.command(name="export")

@@ -105,6 +105,9 @@ def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, 
                 walk.problems.append(str(e))
         elif fs.islink(candidate) and not fs.exists(candidate):
             walk.problems.append(f"{candidate} is a dangling symbolic link")
+        elif name == REDIRECT_NAME and fs.exists(candidate):
+            # A FIFO, a socket, a device: never opened (a FIFO would block the prompt).
+            walk.problems.append(f"{candidate} is neither a venv nor a redirect file")
     return None
 
 

@@ -91,6 +91,12 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
         messages.once("problem:" + problem, problem)
     made = ""
     if finding.rule == 2:
+        # A venv made where PATH cannot hold its bin directory could never be activated.
+        problem = venvs.path_entry_problem(fs.realpath(finding.venv or ""))
+        if problem:
+            messages.once("path:" + (finding.venv or ""), f"not making {finding.venv}: {problem}")
+            return Answer(plan.Deactivate(), scope.for_finding(finding, env))
+    if finding.rule == 2:
         # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
         # Imported here: a plain prompt never needs the creation code.
         from autovenv import create
@@ -103,37 +109,47 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     from autovenv.trust import ALLOW, DENY, TRUSTED, TrustStore
 
     store = TrustStore(env)
+    # Activate exactly what was checked: trust is recorded for the venv's real path, so that
+    # path, resolved once here, is what is checked and what PATH and VIRTUAL_ENV get (the path
+    # as found may be a symlink or a redirect that names something else by the next command).
+    real = store.realpath(finding.venv)
+    problem = venvs.path_entry_problem(real)
+    if problem:  # said before trust: allowing it would not help
+        messages.once("path:" + real, f"not activating {real}: {problem}")
+        return Answer(plan.Deactivate(), scope.for_finding(finding, env, (), real))
     # A venv this run has just made and recorded needs no second look at its record, and
     # nothing can have changed after its (first) sync.
     just_made = made == finding.venv
-    verdict = TRUSTED if just_made else store.verdict(finding.venv)
+    verdict = TRUSTED if just_made else store.verdict(real)
     # allow and deny each remove the other's record, so the prompt watches one: the deny record
     # of a denied venv, else the allow record (it vanishes on deny, appears on allow).
-    record = store.record_path(DENY if verdict.denied else ALLOW, finding.venv)
-    where = scope.for_finding(finding, env, (record,))
+    record = store.record_path(DENY if verdict.denied else ALLOW, real)
+    where = scope.for_finding(finding, env, (record,), real)
     if not verdict.trusted:
         if not verdict.denied:
             messages.once(
-                "untrusted:" + finding.venv,
-                f"not activating {finding.venv}: {verdict.reason}. "
+                "untrusted:" + real,
+                f"not activating {real}: {verdict.reason}. "
                 f"To trust it: autovenv allow {shell_word(finding.holder)}",
             )
         return Answer(plan.Deactivate(), where)
-    health = venvs.check_health(finding.venv, just_made)
+    health = venvs.check_health(real, just_made)
+    if not health.problem and store.realpath(real) != real:  # replaced while being checked
+        health = venvs.Health("its path changed while it was checked", "cd into it again")
     if health.problem:
         messages.once(
-            "unhealthy:" + finding.venv,
-            f"not activating {finding.venv}: {health.problem} (fix: {health.fix})",
+            "unhealthy:" + real,
+            f"not activating {real}: {health.problem} (fix: {health.fix})",
         )
         return Answer(plan.Deactivate(), where)
-    stale = [] if just_made else venvs.changed_since_sync(finding.venv, finding.holder)
+    stale = [] if just_made else venvs.changed_since_sync(real, finding.holder)
     if stale:
         messages.once(
-            "stale:" + finding.venv,
-            f"{', '.join(stale)} changed after {finding.venv} was last synced; "
+            "stale:" + real,
+            f"{', '.join(stale)} changed after {real} was last synced; "
             "its dependencies may be stale",
         )
-    return Answer(activation(finding, env), where)
+    return Answer(activation(finding, env, real), where)
 
 
 def shell_word(path: str) -> str:
@@ -145,19 +161,20 @@ def shell_word(path: str) -> str:
     return "'" + path.replace("'", "'\\''") + "'"
 
 
-def activation(finding: discover.Finding, env: Mapping[str, str]) -> plan.Activate:
+def activation(finding: discover.Finding, env: Mapping[str, str], real: str) -> plan.Activate:
+    """Activate the venv at its real path `real` (checked: see decide)."""
     assert finding.venv and finding.holder
-    venv = finding.venv
     # uv run/uv pip use <project>/.venv (or UV_PROJECT_ENVIRONMENT); when autovenv picked
-    # another venv, point uv at it too, so uv agrees and does not warn about VIRTUAL_ENV.
+    # another venv, point uv at it too, so uv agrees and does not warn about VIRTUAL_ENV
+    # (uv compares the two as files: a .venv symlink to this venv is the same one).
     default = fs.join(finding.holder, env.get("UV_PROJECT_ENVIRONMENT") or ".venv")
     uv_env: str | None = None
-    if fs.normpath(default) != venv:
-        uv_env = venv
+    if fs.realpath(default) != real:
+        uv_env = real
     return plan.Activate(
-        venv=venv,
-        bin_dir=venvs.bin_dir(venv),
-        prompt=venvs.prompt_name(venv, finding.holder),
+        venv=real,
+        bin_dir=venvs.bin_dir(real),
+        prompt=venvs.prompt_name(real, finding.holder),
         uv_project_environment=uv_env,
     )
 
@@ -182,81 +199,22 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     lines += shell.set_local("_autovenv_probes", answer.scope.probes)
     lines += shell.set_local("_autovenv_globs", answer.scope.globs)
     lines += shell.set_local("_autovenv_watch", answer.scope.watch)
+    lines += shell.set_local("_autovenv_real", answer.scope.same[:1])
+    lines += shell.set_local("_autovenv_same", answer.scope.same[1:])
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
     return "".join(line + "\n" for line in lines), answer.scope
 
 
-# Every variable an answer depends on: the shell's state must be the same in all of them for
-# a first answer made earlier (by `autovenv hook`, or left by the helper for new shells) to
-# apply. The snippets compare them by these names (_autovenv_seed_names), in this order.
-SEED_KEY = (
-    "PWD", "PATH", "VIRTUAL_ENV", "AUTOVENV_VENV", "AUTOVENV_PATH_ENTRY", "AUTOVENV_DISABLE",
-    "PYTHONHOME", "VIRTUAL_ENV_PROMPT", "UV_PROJECT_ENVIRONMENT", "HOME", "XDG_DATA_HOME",
-    "XDG_CONFIG_HOME", "AUTOVENV_DATA_DIR", "AUTOVENV_CONFIG", "AUTOVENV_CEILING_DIRS",
-)
-
-
-def seed_lines(shell: shells.Shell, env: Mapping[str, str], answer: str, messages: Messages) -> list[str]:
-    """The statements that hand the snippet a first answer and what it was made for."""
-    key = "".join(env.get(name, "") + SAID_SEP for name in SEED_KEY)
-    lines = shell.set_local("_autovenv_seed_names", list(SEED_KEY))
-    lines += shell.set_local("_autovenv_seed_key", [key])
-    lines += shell.set_local("_autovenv_seed", [answer])
-    lines += shell.set_local("_autovenv_seed_messages", ["\n".join(messages.pending)])
-    return lines
-
-
-def static_text(shell: shells.Shell, python: str) -> str:
-    """The snippet as `autovenv hook` prints it before any answer; kept for the launcher."""
+def hook_text(shell: shells.Shell, python: str) -> str:
+    """The snippet as `autovenv hook` prints it, kept for the launcher too (hookcache.py). It
+    carries no answer: a new shell's first prompt asks the helper, which makes every check
+    (an answer made earlier, or kept, would skip them: issue 12)."""
     from autovenv import hookcache
 
-    text = shell.hook_text(python, hookcache.seeds_dir(shell.name) if shell.seeds_first_answer else "")
+    text = shell.hook_text(python)
     hookcache.keep_text(shell.name, text)
     return text
-
-
-def hook_text(shell: shells.Shell, python: str, env: Mapping[str, str]) -> str:
-    """The snippet, followed by the answer for the shell's current directory when it can carry
-    one: the shell that evals it then reaches its first prompt without another process."""
-    text = static_text(shell, python)
-    if not shell.seeds_first_answer:
-        return text
-    try:
-        messages = Messages(said=set())
-        answer = render(env, shell, messages)
-    except Exception:  # the first prompt will ask the helper, which reports properly
-        return text
-    lines = seed_lines(shell, env, answer, messages)
-    lines.append("_autovenv_apply_seed")
-    return text + "".join(line + "\n" for line in lines)
-
-
-def is_new_shell(env: Mapping[str, str]) -> bool:
-    """A shell as a new one is: no answer yet, nothing said, nothing of autovenv's active."""
-    return not any(env.get(name) for name in (
-        "_AUTOVENV_ANSWER", "_AUTOVENV_SAID", "AUTOVENV_VENV", plan.STATE_PATH_ENTRY, "VIRTUAL_ENV",
-    )) and not any(name.startswith(plan.OLD_PREFIX) for name in env)
-
-
-def keep_seed(shell: shells.Shell, env: Mapping[str, str], answer: str, where: scope.Scope,
-              messages: Messages) -> None:
-    """Leave this first answer for the next new shell opened in this directory (hookcache.py):
-    only an answer made from files alone (no venv was created), with the files it was read
-    from, which must stay older than it."""
-    directory = env.get("PWD", "")
-    if ("autovenv.create" in sys.modules or not shell.seeds_first_answer or not is_new_shell(env)
-            or not fs.isabs(directory)):
-        return
-    from autovenv import hookcache, locations
-
-    files = [p[1:] for p in where.watch if p.startswith("1")]
-    candidates = [locations.config_file(env)]
-    if where.directory:
-        candidates.append(fs.join(where.directory, "pyproject.toml"))
-    files += [path for path in candidates if fs.isfile(path)]
-    lines = seed_lines(shell, env, answer, messages) + shell.set_local("_autovenv_seed_files", files)
-    hookcache.keep_seed(shell.name, directory, "".join(line + "\n" for line in lines))
 
 
 def write(stream: object, text: str) -> None:
@@ -283,7 +241,7 @@ def main(argv: list[str]) -> int:
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
         answer = decide(env, messages)
         shell = shells.get(argv[1])
-        out, where = answer_text(env, shell, messages, answer)
+        out, _ = answer_text(env, shell, messages, answer)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working
         what = f"{type(e).__name__}: {printable(str(e))}"
         write(sys.stderr, f"autovenv: internal error ({what}); please report it\n")
@@ -294,11 +252,6 @@ def main(argv: list[str]) -> int:
         write(sys.stdout, out)
     except OSError as e:  # stdout closed or unwritable (a full disk): say so, no traceback
         return cannot_write(e)
-    if env.get("_AUTOVENV_SEED") == "1":  # a new shell's first prompt (after the answer)
-        try:
-            keep_seed(shell, env, out, where, messages)
-        except Exception:  # a cache: failing to keep it must never fail the answer
-            pass
     return 0
 
 

@@ -1,19 +1,15 @@
-"""What a new shell needs from autovenv, kept where it is found without starting Python.
+"""The hook text a new shell needs from autovenv, kept where it is found without starting Python.
 
-A new shell runs `autovenv hook SHELL`, then needs the helper's answer for its directory before
-its first prompt: one interpreter start or two, in every new terminal (issue 5). Both are kept
-in the package's __pycache__, beside the bundle (preload.py). That makes them exactly as
-trusted as helper.py, which the snippet runs anyway, and they go when the package does:
+A new shell runs `autovenv hook SHELL` (issue 5): hook.SHELL.txt, kept in the package's
+__pycache__ beside the bundle (preload.py), is what the launcher (launcher.py) prints with cat
+when it is newer than the launcher, the bundle and the snippet files; otherwise Python makes
+it (and this file writes it again). Kept there, it is exactly as trusted as helper.py, which
+the snippet runs anyway, and it goes when the package does.
 
-- hook.SHELL.txt, the hook text. The launcher (launcher.py) prints it with cat when it is newer
-  than the launcher, the bundle and the snippet files; otherwise Python makes it (and this file
-  writes it again).
-- seeds-STAMP/SHELL/<directory>, a first answer. When a new shell's first prompt asks the
-  helper (_AUTOVENV_SEED=1), the helper leaves its answer here; the next new shell opened in
-  that directory applies it instead of asking, but only if every variable the answer depends
-  on has the same value (export.SEED_KEY), the files it was read from are older than it, and
-  it still holds (scope and watched paths, checked as at every prompt). STAMP is the bundle's,
-  so a change to the code that writes answers leaves the old ones unused.
+It holds no answer for any directory. First answers were once kept here too, for new shells
+opened where one had been opened before; a shell cannot make the helper's checks (owner,
+permissions, identity of the venv) with builtins, so a kept answer skipped them (issue 12):
+a new shell's first prompt now asks the helper.
 """
 
 from __future__ import annotations
@@ -23,9 +19,6 @@ from autovenv import fs, preload
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from autovenv.shells.base import Shell
-
-MAX_NAME_BYTES = 200  # a file name per directory; longer ones have no seed
-
 
 def cache_dir() -> str:
     return fs.dirname(preload.bundle_path())
@@ -56,19 +49,6 @@ def text_is_fresh(shell: Shell, launcher: str) -> bool:
         return False
 
 
-def seeds_dir(shell_name: str) -> str:
-    """Where this code's first answers for `shell_name` go; '' when there is no fresh bundle
-    (read-only package, or a source changed since: the bundle, and so the stamp, will change)."""
-    stamp = preload.stamp()
-    return fs.join(cache_dir(), f"seeds-{stamp}", shell_name) if stamp else ""
-
-
-def seed_name(directory: str) -> str | None:
-    """The seed's file name for `directory`, as the snippets spell it with builtins."""
-    name = directory.replace("%", "%25").replace("/", "%2F")
-    return name if len(fs.fsencode(name)) <= MAX_NAME_BYTES else None
-
-
 def _write(path: str, text: str, mode: int) -> None:
     """Replace `path` in one step; a cache that cannot be written only costs time."""
     from autovenv import fsops
@@ -83,10 +63,9 @@ def _write(path: str, text: str, mode: int) -> None:
 
 
 def keep_text(shell_name: str, text: str) -> None:
-    """Keep the hook text for the launcher (only while the bundle is fresh: the text names the
-    seeds of this stamp); seeds of older stamps go."""
-    current = seeds_dir(shell_name)
-    if not current:
+    """Keep the hook text for the launcher, only while the bundle is fresh (a stale one will
+    be made anew, and the text with it); first answers older versions kept go."""
+    if not preload.stamp():
         return
     path = text_path(shell_name)
     _write(path, text, 0o644)  # every user of this install may read it
@@ -98,11 +77,7 @@ def keep_text(shell_name: str, text: str) -> None:
             fsops.utime(path, ns=(bundle + 1, bundle + 1))
     except OSError:
         pass
-    keep = fs.basename(fs.dirname(current))
-    try:
-        old = [n for n in fs.listdir(cache_dir()) if n.startswith("seeds-") and n != keep]
-    except OSError:
-        return
+    old = [n for n in fs.entries(cache_dir()) if n.startswith("seeds-")]
     if old:
         import shutil
 
@@ -110,20 +85,14 @@ def keep_text(shell_name: str, text: str) -> None:
             shutil.rmtree(fs.join(cache_dir(), name), ignore_errors=True)
 
 
-def keep_seed(shell_name: str, directory: str, text: str) -> None:
-    seeds, name = seeds_dir(shell_name), seed_name(directory)
-    if seeds and name:
-        _write(fs.join(seeds, name), text, 0o600)  # one user's environment
-
-
 if __name__ == "__main__":  # install.sh: the bundle made anew, then every shell's hook text from it
     import sys
 
     from autovenv import shells
-    from autovenv.export import static_text
+    from autovenv.export import hook_text
 
-    preload.rebuild()  # the seeds are named after a fresh bundle
+    preload.rebuild()  # the kept text is kept only beside a fresh bundle
     preload.load()
     for shell_name in shells.names():
-        static_text(shells.get(shell_name), sys.executable)
+        hook_text(shells.get(shell_name), sys.executable)
     sys.exit(0 if preload.stamp() else 1)

@@ -3,8 +3,11 @@
 An answer made for directory D holds for every directory at or below `directory`, as long as
 no name in `probes` (or `globs`) exists in a directory between the new $PWD and `directory`
 (that directory itself excluded), none of those directories is a symbolic link, and every
-path in `watch` still exists (prefix "1") or still does not ("0"). The snippet checks exactly
-that with builtins; anything else makes it ask the helper again.
+path in `watch` still exists (prefix "1") or still does not ("0"), and every path in `same`
+after the first still names the same file as the first (the venv's real path, which is what
+was checked and activated: a .venv symlink or a redirect's target retargeted by a `git pull`
+no longer does). The snippet checks exactly that with builtins (bash/zsh `-ef`, which compares
+device and inode); anything else makes it ask the helper again.
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ class Scope(Record):
     probes: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
     watch: tuple[str, ...] = ()
+    same: tuple[str, ...] = ()  # (real path, paths that must still name it...) or ()
 
     def signature(self) -> str:
-        return SEP.join((self.directory, *self.probes, "", *self.globs, "", *self.watch))
+        return SEP.join((self.directory, *self.probes, "", *self.globs, "", *self.watch, "",
+                         *self.same))
 
 
 EVERYWHERE = Scope(directory="/")
@@ -65,15 +70,21 @@ def _venv_watch(directory: str, env: Mapping[str, str]) -> list[str]:
 
 
 def for_finding(
-    finding: discover.Finding, env: Mapping[str, str], trust_records: Iterable[str] = ()
+    finding: discover.Finding, env: Mapping[str, str], trust_records: Iterable[str] = (),
+    real: str = "",
 ) -> Scope:
+    """The scope of this finding's answer; `real`: the venv's real path, for rule 1."""
     venv_probes = _venv_probes(env)
     if finding.rule == 1:
         assert finding.holder and finding.venv
-        watch = [fs.join(finding.venv, "pyvenv.cfg"), *trust_records]
+        real = real or fs.realpath(finding.venv)
+        watch = [fs.join(real, "pyvenv.cfg"), *trust_records]
         if finding.redirect:
             watch.append(finding.redirect)
-        scope = Scope(finding.holder, venv_probes, (), watched(watch))
+        # The path the venv was found by (a .venv symlink, a redirect's target) must go on
+        # naming the venv that was checked.
+        same = (real, finding.venv) if finding.venv != real else ()
+        scope = Scope(finding.holder, venv_probes, (), watched(watch), same)
     elif finding.rule == 2:
         assert finding.marker and finding.project
         member = fs.dirname(finding.marker)
@@ -104,4 +115,4 @@ def _within_ceilings(scope: Scope, start: str, env: Mapping[str, str]) -> Scope:
         return scope
     if any(below(c, start) for c in stops) or start in stops:
         return Scope()
-    return Scope(start, scope.probes, scope.globs, scope.watch)
+    return Scope(start, scope.probes, scope.globs, scope.watch, scope.same)

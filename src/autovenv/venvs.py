@@ -13,6 +13,7 @@ from autovenv import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
     from dataclasses import dataclass
+    from os import stat_result
 
     Record = object
 else:
@@ -77,17 +78,15 @@ def python_version(venv: str) -> str:
 
 
 def follow_redirect(redirect_file: str) -> str:
-    """The venv a `.venv` file points at (PEP 832 draft). BrokenVenv when it is not one.
-
-    The target is followed once: a target that is itself a redirect is an error.
-    """
+    """The venv a `.venv` file points at (PEP 832 draft), joined to the file's directory as
+    written (the OS resolves it, not a lexical normpath: that is what the shell's identity
+    test sees too). BrokenVenv when it is not one; the target is never followed further (a
+    target that is itself a redirect is not a directory, so an error)."""
     from autovenv.errors import BrokenVenv  # here, not at the top: redirects are rare
 
-    try:
-        with open(redirect_file, "rb") as f:
-            raw = f.read(MAX_REDIRECT_BYTES + 1)
-    except OSError as e:
-        raise BrokenVenv(f"cannot read the .venv redirect file {redirect_file}: {e.strerror}") from None
+    # A regular file, read without blocking and up to a bound (fs.read_small): a FIFO or a
+    # device in its place gives no text. What it holds is data: reported, never printed raw.
+    raw = fs.read_small(redirect_file, MAX_REDIRECT_BYTES + 1) if fs.isfile(redirect_file) else b""
     lines = [ln.strip() for ln in raw.split(b"\n") if ln.strip()]
     if len(raw) > MAX_REDIRECT_BYTES or len(lines) != 1 or b"\0" in lines[0]:
         raise BrokenVenv(f"the .venv file {redirect_file} does not hold exactly one path")
@@ -95,12 +94,28 @@ def follow_redirect(redirect_file: str) -> str:
         text = fs.fsdecode(lines[0])
     except UnicodeDecodeError:
         raise BrokenVenv(f"the .venv file {redirect_file} does not hold a valid path") from None
-    target = fs.normpath(fs.join(fs.dirname(redirect_file), text))
+    target = fs.join(fs.dirname(redirect_file), text)
+    # /proc and /dev name different things for each process (/proc/self/cwd is the reader's
+    # directory): a venv is never there.
+    if any(fs.normpath(p).startswith(("/proc/", "/dev/")) for p in (target, fs.realpath(target))):
+        raise BrokenVenv(f"the .venv file {redirect_file} points into /proc or /dev")
     if not fs.isdir(target):
         raise BrokenVenv(f"the .venv file {redirect_file} points to a missing directory")
     if not is_venv_dir(target):
         raise BrokenVenv(f"the .venv file {redirect_file} points to a directory that is not a venv")
     return target
+
+
+def path_entry_problem(real_venv: str) -> str:
+    """Why the bin directory of the venv at this real path cannot be one PATH entry ('' when
+    it can): PATH must gain exactly one absolute entry, and a separator or a newline in it
+    would add others (an empty one is the current directory)."""
+    entry = bin_dir(real_venv)
+    if not fs.isabs(entry):
+        return f"its path {entry} is not absolute"
+    if fs.pathsep in entry or "\n" in entry or "\r" in entry:
+        return f"its path holds {fs.pathsep!r} or a line break, which PATH cannot hold as one entry"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -112,24 +127,60 @@ class Health(Record):
 
 
 def check_health(venv: str, just_made: bool = False) -> Health:
-    """Ownership, permissions, a moved venv, a vanished interpreter. A venv this process
-    `just_made` where it is has not moved (its scripts were written for this place)."""
-    uid = fs.getuid() if hasattr(fs, "getuid") else None
-    for path in (venv, bin_dir(venv), fs.join(venv, CFG_NAME)):
+    """Ownership, permissions, a path PATH cannot hold, a moved venv, a vanished interpreter,
+    all of the venv's real path (what is activated). A venv this process `just_made` where it
+    is has not moved (its scripts were written for this place)."""
+    real = fs.realpath(venv)
+    problem = path_entry_problem(real)
+    if problem:
+        return Health(problem, "move the project, or its venv, to a path without it")
+    for path in (real, bin_dir(real), fs.join(real, CFG_NAME)):
         try:
             st = fs.stat(path)
         except OSError:
             continue
-        if uid is not None and st.st_uid not in (uid, 0):
-            return Health(f"{path} belongs to another user", "recreate it: autovenv recreate")
-        if fs.is_world_writable(st):
-            return Health(f"{path} is writable by every user", f"chmod o-w {path}")
-    if not fs.exists(python_path(venv)):
+        problem = _foreign(st)
+        if problem:
+            return Health(f"{path} {problem}", "recreate it: autovenv recreate" if "user" in problem
+                          else f"chmod go-w {path}")
+    # Whoever can replace a directory above the venv can put another venv at its path, under
+    # a shell that has it on PATH: only the user and root may.
+    above = fs.dirname(real)
+    while True:
+        try:
+            problem = _foreign(fs.stat(above))
+        except OSError:
+            problem = ""
+        if problem:
+            return Health(f"{above}, above it, {problem}, so the venv could be replaced",
+                          "move the project to a directory only you can change")
+        parent = fs.dirname(above)
+        if parent == above:
+            break
+        above = parent
+    if not fs.exists(python_path(real)):
         return Health("its Python interpreter is gone", "autovenv recreate")
-    moved = "" if just_made else _moved_from(venv)
+    moved = "" if just_made else _moved_from(real)
     if moved:
         return Health(f"it was made at {moved} and has moved since", "autovenv recreate")
     return Health()
+
+
+def _foreign(st: stat_result) -> str:
+    """Why another user could change this file or directory ('' = only the user and root):
+    its owner, or write permission for everyone, or for a group other than the user's own
+    (a sticky directory, like /tmp, guards its entries)."""
+    if sys.platform == "win32":  # pragma: no cover - no owners or modes to read there
+        return ""
+    from posix import getgid
+
+    if st.st_uid not in (fs.getuid(), 0):
+        return "belongs to another user"
+    if fs.is_world_writable(st):
+        return "is writable by every user"
+    if st.st_mode & 0o020 and not st.st_mode & fs.S_ISVTX and st.st_gid not in (getgid(), 0):
+        return "is writable by its group"
+    return ""
 
 
 def _moved_from(venv: str) -> str:

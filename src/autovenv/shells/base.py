@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
 PYTHON_PLACEHOLDER = "__AUTOVENV_PYTHON__"
 HELPER_PLACEHOLDER = "__AUTOVENV_HELPER__"
-SEEDS_PLACEHOLDER = "__AUTOVENV_SEEDS__"
 
 
 def snippet_dir() -> str:
@@ -36,9 +35,6 @@ class Shell:
     name: str = ""
     aliases: tuple[str, ...] = ()
     snippet: str = ""
-    # The snippet defines _autovenv_apply_seed: `autovenv hook` may append the first answer,
-    # and the snippet looks for one the helper left for a new shell (hookcache.py).
-    seeds_first_answer: bool = False
 
     def quote(self, value: str) -> str:
         raise NotImplementedError
@@ -71,9 +67,8 @@ class Shell:
                 lines += self.rehash()
         return lines
 
-    def hook_text(self, python: str, seeds: str = "") -> str:
-        """The snippet with autovenv's interpreter, helper and seeds directory filled in,
-        quoted for this shell."""
+    def hook_text(self, python: str) -> str:
+        """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
         with open(fs.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
             text = f.read()
         # Tab completion rides along in the same text, so it costs no process at start-up.
@@ -82,5 +77,4 @@ class Shell:
             with open(completion, encoding="utf-8") as f:
                 text += f.read()
         return (text.replace(PYTHON_PLACEHOLDER, self.quote(python))
-                .replace(HELPER_PLACEHOLDER, self.quote(helper_path()))
-                .replace(SEEDS_PLACEHOLDER, self.quote(seeds)))
+                .replace(HELPER_PLACEHOLDER, self.quote(helper_path())))

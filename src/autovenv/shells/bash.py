@@ -6,7 +6,6 @@ from autovenv.shells.posix import PosixShell
 class Bash(PosixShell):
     name = "bash"
     snippet = "autovenv.bash"
-    seeds_first_answer = True
 
     def rehash(self) -> list[str]:
         # `hash -r` fails when hashing is off (set +h); that must not trip `set -e`.

@@ -40,7 +40,6 @@ def scope_regex(directory: str) -> str:
 class Fish(Shell):
     name = "fish"
     snippet = "autovenv.fish"
-    seeds_first_answer = True
 
     def quote(self, value: str) -> str:
         # In fish's '...' only \ and ' are special.

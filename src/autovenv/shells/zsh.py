@@ -6,7 +6,6 @@ from autovenv.shells.posix import PosixShell
 class Zsh(PosixShell):
     name = "zsh"
     snippet = "autovenv.zsh"
-    seeds_first_answer = True
 
     def rehash(self) -> list[str]:
         return ["rehash 2>/dev/null || :"]
