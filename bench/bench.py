@@ -564,9 +564,11 @@ def targets(proc: dict, shell_times: dict, counts: dict) -> str:
     v = proc.get(("autovenv", "hook"))
     check(None if v is None else v <= 1.2 * py, f"`autovenv hook zsh`: {v / py:.2f}× py (≤ 1.2×)")
     a, b = proc.get(("autovenv", "zsh_first")), proc.get(("empty", "zsh_first"))
-    check(None if a is None or b is None else a <= 4 * b,
-          f"new zsh in a project → first prompt: {a / b:.2f}× an empty rc (≤ 4×)" if a and b
-          else "new zsh in a project → first prompt")
+    # Issue 12: no answer is kept for new shells (it would skip the helper's checks), so the
+    # first prompt starts the helper once.
+    check(None if a is None or b is None else a <= 4.5 * b,
+          f"new zsh in a project → first prompt: {a / b:.2f}× an empty rc (≤ 4.5×, one helper "
+          "start)" if a and b else "new zsh in a project → first prompt")
     a, b = proc.get(("autovenv", "depth50")), proc.get(("autovenv", "depth0"))
     check(None if a is None or b is None else a <= 1.2 * b,
           f"depth 50 vs depth 0: {a / b:.2f}× (≤ 1.2×)" if a and b else "depth 50 vs depth 0")

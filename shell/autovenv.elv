@@ -131,7 +131,7 @@ fn _autovenv_run {
             set _autovenv_globs = $answer[_autovenv_globs]
             set _autovenv_watch = $answer[_autovenv_watch]
             set _autovenv_same = $answer[_autovenv_same]
-            set _autovenv_real = (or $@answer[_autovenv_real] '')
+            set _autovenv_real = (or (all $answer[_autovenv_real]) '')
             set _autovenv_answer = $answer[_autovenv_answer][0]
             set _autovenv_said = $answer[_autovenv_said][0]
         })

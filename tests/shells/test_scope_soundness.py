@@ -6,6 +6,7 @@ changing the tree on the way, and after every step compare the active venv with 
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -51,7 +52,8 @@ def expected_venv(directory: Path, env: dict[str, str]) -> str | None:
     r = subprocess.run([sys.executable, "-I", "-m", "autovenv", "status", "--json", str(directory)],
                        capture_output=True, text=True, env=env)
     info = json.loads(r.stdout)
-    return info["venv"] if info["will_activate"] else None
+    # The venv's real path is what is activated (a redirect names it as written).
+    return os.path.realpath(info["venv"]) if info["will_activate"] else None
 
 
 def test_scope_shortcut_agrees_with_a_fresh_answer(tmp_path, open_shell, shell_name):
