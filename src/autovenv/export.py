@@ -96,7 +96,6 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
         if problem:
             messages.once("path:" + (finding.venv or ""), f"not making {finding.venv}: {problem}")
             return Answer(plan.Deactivate(), scope.for_finding(finding, env))
-    if finding.rule == 2:
         # A project without a venv: make one (config create = "auto"); rule 1 when it worked.
         # Imported here: a plain prompt never needs the creation code.
         from autovenv import create

@@ -51,7 +51,8 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
             trusted=verdict.trusted,
             trust_reason=verdict.reason,
             health=health.problem or "ok",
-            active=plan.owns_active_venv(env) and env.get("VIRTUAL_ENV") == finding.venv,
+            # activated at its real path (export.decide)
+            active=plan.owns_active_venv(env) and env.get("VIRTUAL_ENV") == os.path.realpath(finding.venv),
             will_activate=verdict.trusted and not health.problem,
         )
         if finding.holder:  # Python no longer what the project asks for; stale dependencies
