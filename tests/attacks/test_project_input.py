@@ -266,7 +266,14 @@ def test_a_newline_in_a_directory_name_injects_no_setting(tmp_path: Path, backen
     p = project_with(tmp_path, name)
     (p / ".python-version").write_text(python + "\n")
     r = hook(p, backend_env)
-    assert r.returncode == 0
+    # The hook makes no venv where PATH could not hold its bin directory (a line break would
+    # split it: issue 12); `autovenv create` still can, and writes the name as --prompt.
+    assert r.returncode == 0 and "PATH cannot hold" in r.stderr and not (p / ".venv").exists()
+    import sys
+
+    made = subprocess.run([sys.executable, "-I", "-m", "autovenv", "create", str(p)], cwd="/",
+                          env=backend_env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
     cfg = (p / ".venv" / "pyvenv.cfg").read_text()
     keys = [line.partition("=")[0].strip() for line in cfg.splitlines()]
     assert len(keys) == len(set(keys)), cfg  # no setting written twice
