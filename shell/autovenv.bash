@@ -9,7 +9,8 @@ _autovenv_helper=__AUTOVENV_HELPER__
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
 # $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
 # _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH).
+# was checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
+# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
 _autovenv_scope=''
 _autovenv_probes=()
 _autovenv_globs=()
@@ -18,6 +19,10 @@ _autovenv_watch_present=()
 _autovenv_watch_absent=()
 _autovenv_same=()
 _autovenv_real=''
+_autovenv_synced=()
+_autovenv_inputs=()
+_autovenv_sync_dir=()
+_autovenv_tried=''
 _autovenv_answer=''
 _autovenv_said=''
 _autovenv_pwd=''
@@ -74,6 +79,9 @@ _autovenv_watch_changed() {
     done
     for p in "${_autovenv_same[@]}"; do
         [[ $p -ef $_autovenv_real ]] || return 0
+    done
+    for p in "${_autovenv_inputs[@]}"; do
+        [[ $p -nt $_autovenv_synced ]] && return 0
     done
     return 1
 }
@@ -133,16 +141,18 @@ _autovenv_run() {
     local out rc=0
     if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
         if [[ -n $_autovenv_failed ]]; then
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export bash 2>/dev/null) || rc=$?
         else
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export bash) || rc=$?
         fi
     else
         rc=127
     fi
+    _autovenv_tried=''
     if (( rc == 0 )); then
+        _autovenv_sync_dir=()
         builtin eval "$out"
         _autovenv_split_watch
         _autovenv_failed=''
@@ -154,6 +164,18 @@ _autovenv_run() {
         _autovenv_failed=1
     fi
     _autovenv_sync_prompt
+    [[ -z ${_autovenv_sync_dir-} ]] || _autovenv_sync_now
+}
+
+# The answer says the project's requirements are due (a consented project, sync = "auto"):
+# sync it in the foreground, with the venv already active (Ctrl-C stops the installer, not the
+# prompt), then ask the helper once more (_AUTOVENV_SYNC_TRIED: no second sync from there).
+_autovenv_sync_now() {
+    local dir=$_autovenv_sync_dir
+    _autovenv_sync_dir=()
+    _autovenv_tried=1  # the next helper run, whenever it comes (_autovenv_run resets it)
+    "$_autovenv_python" -I -m autovenv sync --due -- "$dir"
+    _autovenv_run
 }
 
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
@@ -166,6 +188,7 @@ _autovenv_hook() {
         for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
         for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
         for p in "${_autovenv_same[@]}"; do [[ $p -ef $_autovenv_real ]] || changed=1; done
+        for p in "${_autovenv_inputs[@]}"; do [[ $p -nt $_autovenv_synced ]] && changed=1; done
         [[ -n $changed ]] || return $rc
     fi
     if [[ $PWD != "$_autovenv_pwd" ]]; then
@@ -174,8 +197,9 @@ _autovenv_hook() {
     fi
     [[ ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" ]] || _autovenv_stale=1
     if [[ -n $_autovenv_stale$changed ]] || _autovenv_watch_changed; then
-        _autovenv_stale=''
+        _autovenv_stale=1  # until the answer is in: Ctrl-C cuts a prompt's function short
         _autovenv_run
+        _autovenv_stale=''
         _autovenv_seen=${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-}
     fi
     _autovenv_key=$PWD$_autovenv_sep${AUTOVENV_DISABLE-}$_autovenv_sep${VIRTUAL_ENV-}

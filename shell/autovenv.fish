@@ -9,7 +9,8 @@ set -g _autovenv_helper __AUTOVENV_HELPER__
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
 # $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
 # _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH).
+# was checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
+# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
 set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
@@ -18,6 +19,10 @@ set -g _autovenv_watch_present
 set -g _autovenv_watch_absent
 set -g _autovenv_same
 set -g _autovenv_real
+set -g _autovenv_synced
+set -g _autovenv_inputs
+set -g _autovenv_sync_dir
+set -g _autovenv_tried ''
 set -g _autovenv_answer ''
 set -g _autovenv_said ''
 set -g _autovenv_pwd ''
@@ -61,6 +66,9 @@ if set -q _autovenv_has_path[1]
         for p in $_autovenv_same
             test "$p" -ef "$_autovenv_real"; or return 1
         end
+        for p in $_autovenv_inputs  # changed since the last sync (test -nt: mtimes)
+            test "$p" -nt "$_autovenv_synced"; and return 1
+        end
         # A watched path that looks gone may be a dangling link: the slow path checks exactly.
         not path filter -vq -- $_autovenv_watch_present
     end
@@ -78,6 +86,9 @@ if set -q _autovenv_has_path[1]
         path filter -q -- $_autovenv_watch_absent; and return 0
         for p in $_autovenv_same
             test "$p" -ef "$_autovenv_real"; or return 0
+        end
+        for p in $_autovenv_inputs
+            test "$p" -nt "$_autovenv_synced"; and return 0
         end
         path filter -vq -- $_autovenv_watch_present; or return 1
         for p in $_autovenv_watch_present
@@ -97,6 +108,9 @@ else
         end
         for p in $_autovenv_same
             test "$p" -ef "$_autovenv_real"; or return 0
+        end
+        for p in $_autovenv_inputs
+            test "$p" -nt "$_autovenv_synced"; and return 0
         end
         return 1
     end
@@ -139,18 +153,20 @@ function _autovenv_run
     set -l rc 0
     if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
         if test -n "$_autovenv_failed"
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
                 $_autovenv_python -I -S $_autovenv_helper export fish 2>/dev/null | string collect)
             set rc $pipestatus[1]
         else
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer \
+            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
                 $_autovenv_python -I -S $_autovenv_helper export fish | string collect)
             set rc $pipestatus[1]
         end
     else
         set rc 127
     end
+    set -g _autovenv_tried ''
     if test "$rc" = 0
+        set -g _autovenv_sync_dir
         test -n "$out"; and printf '%s\n' "$out" | source
         _autovenv_split_watch
         set -g _autovenv_failed ''
@@ -163,6 +179,19 @@ function _autovenv_run
         set -g _autovenv_failed 1
     end
     _autovenv_sync_prompt
+    set -q _autovenv_sync_dir[1]; and _autovenv_sync_now
+end
+
+# The answer says the project's requirements are due (a consented project, sync = "auto"):
+# sync it in the foreground, with the venv already active, then ask the helper once more
+# (_AUTOVENV_SYNC_TRIED: no second sync from there). Ctrl-C stops the installer and ends this
+# handler; the next prompt asks the helper again (_autovenv_stale is still set).
+function _autovenv_sync_now
+    set -l dir $_autovenv_sync_dir[1]
+    set -g _autovenv_sync_dir
+    set -g _autovenv_tried 1  # the next helper run, whenever it comes (_autovenv_run resets it)
+    $_autovenv_python -I -m autovenv sync --due -- $dir
+    _autovenv_run
 end
 
 # Runs before each prompt: no process unless the directory left the answer's scope, a watched
@@ -185,8 +214,9 @@ function _autovenv_hook --on-event fish_prompt
     set -l seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
     test "$seen" = "$_autovenv_seen"; or set -g _autovenv_stale 1
     if test -n "$_autovenv_stale"; or _autovenv_watch_changed
-        set -g _autovenv_stale ''
+        set -g _autovenv_stale 1  # until the answer is in: Ctrl-C cuts an event handler short
         _autovenv_run
+        set -g _autovenv_stale ''
         set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
     end
     set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"

@@ -158,20 +158,22 @@ def test_the_venvs_interpreter_is_never_run(proj, data_dir, tmp_path):
     assert not canary.exists()
 
 
-def test_stale_dependencies_hint_once_on_entry(proj, data_dir):
+def test_never_synced_venv_gets_a_sync_hint_once_when_an_input_changed(proj, data_dir):
+    # A venv autovenv never synced, filled by hand: left in peace until an input changes.
     TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))
     env = {"AUTOVENV_DATA_DIR": str(data_dir)}
-    assert "may be stale" not in helper(proj, env).stderr
+    assert "autovenv sync" not in helper(proj, env).stderr
     later = os.stat(proj / ".venv").st_mtime + 10
     os.utime(proj / "pyproject.toml", (later, later))
     (proj / "requirements-dev.txt").write_text("")
     os.utime(proj / "requirements-dev.txt", (later, later))
     first = helper(proj, env)
-    assert "pyproject.toml, requirements-dev.txt changed after" in first.stderr
+    assert "pyproject.toml, requirements-dev.txt changed after the last install" in first.stderr
+    assert "autovenv sync" in first.stderr and "runs the project's build" in first.stderr
     assert "export VIRTUAL_ENV=" in first.stdout  # a hint, not a refusal
     said = answer_env(first.stdout)["_AUTOVENV_SAID"]
     again = helper(proj, {**env, "_AUTOVENV_SAID": said})
-    assert "export VIRTUAL_ENV=" in again.stdout and "may be stale" not in again.stderr
+    assert "export VIRTUAL_ENV=" in again.stdout and "autovenv sync" not in again.stderr
 
 
 @pytest.mark.parametrize("name", ["plain-proj_1.0", "it's a proj", "naïve $(x) `y`"])

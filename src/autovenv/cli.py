@@ -34,6 +34,12 @@ def _shell_or_detect(name: str | None) -> shells.Shell:
         raise  # unreachable
 
 
+def _shell_word(path: str) -> str:
+    from autovenv.export import shell_word
+
+    return shell_word(path)
+
+
 def _project_of(directory: str) -> str:
     """The project directory of `directory` (the one holding its venv, or that will)."""
     finding = discover.find(os.path.realpath(directory), os.environ)
@@ -215,13 +221,18 @@ def _make_venv(directory: str, replace: bool) -> None:
         click.echo(f"autovenv: {printable(finding.venv)} was made meanwhile by another process", err=True)
     for note in (*result.notes, *result.skipped) if result else ():
         click.echo(f"autovenv: {printable(note)}", err=True)
-    from autovenv import consent
+    from autovenv import consent, syncstate
 
-    if result is not None and result.trusted and consent.reason(project, os.environ):
+    if result is None or not result.trusted:
+        return
+    if consent.reason(project, os.environ):
         # A consented project: the venv comes with its requirements.
         code = _sync_now(project, finding.venv, cfg)
         if code:
             sys.exit(code)
+    elif any(os.path.isfile(os.path.join(project, n)) for n in syncstate.INPUTS):
+        click.echo("autovenv: to install the project's dependencies (this runs its build): "
+                   f"autovenv sync {printable(_shell_word(project))}", err=True)
 
 
 @main.command(name="create")
@@ -241,7 +252,9 @@ def recreate(directory: str) -> None:
 
 @main.command(name="sync")
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
-def sync_cmd(directory: str) -> None:
+@click.option("--due", is_flag=True, hidden=True,
+              help="The hook's automatic sync: only a consented project, only when out of date.")
+def sync_cmd(directory: str, due: bool) -> None:
     """Install the project's dependencies into its venv now, with the project's own tool
     (making the venv first if needed); from then on autovenv may sync it on cd."""
     from autovenv import config, consent, create
@@ -249,6 +262,8 @@ def sync_cmd(directory: str) -> None:
 
     if not os.path.isdir(directory):
         _fail(f"{directory} is not a directory", 2)
+    if due:
+        sys.exit(_sync_if_due(directory))
     finding = discover.find(os.path.realpath(directory), os.environ)
     project = finding.holder or finding.project
     if finding.rule == 3 or not finding.venv or not project:
@@ -274,12 +289,32 @@ def sync_cmd(directory: str) -> None:
     sys.exit(_sync_now(project, venv, cfg))
 
 
-def _sync_now(project: str, venv: str, cfg) -> int:  # type: ignore[no-untyped-def]
+def _sync_if_due(directory: str) -> int:
+    """`sync --due`, which bash, zsh and fish run when the helper says a sync is due: the same
+    conditions again (the helper's answer may be a moment old), nothing recorded as consent,
+    and nothing said when there is nothing to do."""
+    from autovenv import config, consent
+    from autovenv.trust import TrustStore
+
+    finding = discover.find(os.path.realpath(directory), os.environ)
+    project = finding.holder
+    if finding.rule != 1 or not finding.venv or not project or not consent.reason(project, os.environ):
+        return 0
+    cfg = config.load(project, os.environ)
+    venv = os.path.realpath(finding.venv)
+    if cfg.sync != "auto" or not TrustStore(os.environ).verdict(venv).trusted:
+        return 0
+    if venvs.check_health(venv).problem:  # only into a venv autovenv would activate
+        return 0
+    return _sync_now(project, venv, cfg, only_if_due=True)
+
+
+def _sync_now(project: str, venv: str, cfg, only_if_due: bool = False) -> int:  # type: ignore[no-untyped-def]
     """Run the sync, the installer's output streaming; its exit status."""
     from autovenv import sync
 
     try:
-        outcome = sync.run(project, venv, os.environ, cfg, sync.stderr_bytes())
+        outcome = sync.run(project, venv, os.environ, cfg, sync.stderr_bytes(), only_if_due)
     except sync.SyncError as e:
         _fail(str(e))
         raise  # unreachable

@@ -302,22 +302,7 @@ def make(
     pip = f", pip {result.pip}" if result.pip else ""
     how = f"{result.backend}{pip}"
     progress.done(f"created {venv} with Python {result.python} ({how}) in {result.seconds:.2f}s")
-    if progress.stream is not None:
-        for note in _deps_hint(project):
-            progress.note(note)
     return result  # result.notes are warnings: the caller shows them (once, in the hook)
-
-
-def _deps_hint(project: str) -> list[str]:
-    if fs.isfile(fs.join(project, "uv.lock")):
-        how = "uv sync"
-    elif any(n.startswith("requirements") and n.endswith(".txt") for n in fs.entries(project)):
-        how = "pip install -r requirements.txt"
-    elif any(fs.isfile(fs.join(project, n)) for n in ("pyproject.toml", "setup.py", "setup.cfg")):
-        how = "pip install -e ."
-    else:
-        return []
-    return [f"dependencies are never installed automatically; to install them: {how}"]
 
 
 def on_entry(finding: discover.Finding, env: Mapping[str, str], messages  # type: ignore[no-untyped-def]

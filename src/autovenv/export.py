@@ -47,6 +47,11 @@ class Messages(Record):
     pending: list[str] = field(default_factory=list)
     new_keys: list[str] = field(default_factory=list)
 
+    def said_elsewhere(self, key: str) -> None:
+        """Remember `key` as said this session without saying it (another command did)."""
+        if key not in self.said and key not in self.new_keys:
+            self.new_keys.append(key)
+
     def once(self, key: str, text: str) -> None:
         if key in self.said or key in self.new_keys:
             return
@@ -58,6 +63,11 @@ class Messages(Record):
 class Answer(Record):
     decision: plan.Decision
     scope: scope.Scope
+    sync_dir: str = ""  # the shell runs `autovenv sync --due` for this project (autosync.py)
+
+
+# Shells whose snippet runs a due sync itself, in the foreground (autosync.py says why).
+FOREGROUND_SYNC = ("bash", "zsh", "fish")
 
 
 def current_directory(env: Mapping[str, str], messages: Messages) -> str:
@@ -77,8 +87,8 @@ def current_directory(env: Mapping[str, str], messages: Messages) -> str:
     return fs.realpath(existing)
 
 
-def decide(env: Mapping[str, str], messages: Messages) -> Answer:
-    """What the shell should hold here."""
+def decide(env: Mapping[str, str], messages: Messages, foreground_sync: bool = False) -> Answer:
+    """What the shell should hold here. `foreground_sync`: the shell runs a due sync itself."""
     if disabled(env):
         return Answer(plan.Deactivate(), scope.EVERYWHERE)
     if plan.hand_activated(env):
@@ -104,10 +114,6 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder
-    if not made:  # a malformed config is said once per shell, venv or not (creating said it)
-        from autovenv import settingscheck
-
-        settingscheck.report(finding.holder, env, messages)
     # Imported here: leaving a project (the other boundary cd) never needs the trust store.
     from autovenv.trust import ALLOW, DENY, TRUSTED, TrustStore
 
@@ -145,14 +151,13 @@ def decide(env: Mapping[str, str], messages: Messages) -> Answer:
             f"not activating {real}: {health.problem} (fix: {health.fix})",
         )
         return Answer(plan.Deactivate(), where)
-    stale = [] if just_made else venvs.changed_since_sync(real, finding.holder)
-    if stale:
-        messages.once(
-            "stale:" + real,
-            f"{', '.join(stale)} changed after {real} was last synced; "
-            "its dependencies may be stale",
-        )
-    return Answer(activation(finding, env, real), where)
+    # Its requirements: in sync (a few stats), else synced now or hinted at (autosync.py).
+    from autovenv import autosync
+
+    sync = autosync.on_entry(finding.holder, real, env, messages, just_made, foreground_sync)
+    if sync.newer or sync.absent:
+        where = where.with_sync(sync.newer, sync.absent)
+    return Answer(activation(finding, env, real), where, sync.sync_dir)
 
 
 def shell_word(path: str) -> str:
@@ -194,7 +199,8 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
         answer = decide(env, messages)
     changes = plan.changes(env, answer.decision)
     signature = answer.scope.signature()
-    if not changes and not messages.new_keys and signature == env.get("_AUTOVENV_ANSWER"):
+    if (not changes and not messages.new_keys and signature == env.get("_AUTOVENV_ANSWER")
+            and not answer.sync_dir):
         return "", answer.scope
     said = [k for k in env.get("_AUTOVENV_SAID", "").split(SAID_SEP) if k] + messages.new_keys
     lines = shell.render(changes)
@@ -204,6 +210,9 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     lines += shell.set_local("_autovenv_watch", answer.scope.watch)
     lines += shell.set_local("_autovenv_real", answer.scope.same[:1])
     lines += shell.set_local("_autovenv_same", answer.scope.same[1:])
+    lines += shell.set_local("_autovenv_synced", answer.scope.newer[:1])
+    lines += shell.set_local("_autovenv_inputs", answer.scope.newer[1:])
+    lines += shell.set_local("_autovenv_sync_dir", [answer.sync_dir] if answer.sync_dir else [])
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
     return "".join(line + "\n" for line in lines), answer.scope
@@ -242,7 +251,7 @@ def main(argv: list[str]) -> int:
     try:
         env = fs.environ()
         messages = Messages(said=set(env.get("_AUTOVENV_SAID", "").split(SAID_SEP)))
-        answer = decide(env, messages)
+        answer = decide(env, messages, argv[1] in FOREGROUND_SYNC)
         shell = shells.get(argv[1])
         out, _ = answer_text(env, shell, messages, answer)
     except Exception as e:  # our own bug: one line, and the snippet keeps the shell working

@@ -36,8 +36,10 @@ def file_path(project: str, env: Mapping[str, str]) -> str:
 
 def recorded(project: str, env: Mapping[str, str]) -> str:
     """The message of the last failed creation, if nothing changed since ('' otherwise)."""
-    text = fs.read_small(file_path(project, env)).decode("utf-8", "replace")
-    if not text:
+    try:
+        with open(file_path(project, env), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
         return ""  # the usual case: imports nothing
     import json
 

@@ -43,8 +43,8 @@ EAGER = (
     "autovenv.shells",
     "autovenv.export",
 )
-# Read with the eager ones, run when imported: one shell's adapter, trust and the settings check
-# on entering a project, what a new shell keeps (hookcache).
+# Read with the eager ones, run when imported: one shell's adapter, trust on entering a project,
+# what a new shell keeps (hookcache).
 ON_DEMAND = (
     "autovenv.shells.base",
     "autovenv.shells.posix",
@@ -54,8 +54,9 @@ ON_DEMAND = (
     "autovenv.shells.elvish",
     "autovenv.shells.pwsh",
     "autovenv.locations",
-    "autovenv.settingscheck",
     "autovenv.trust",
+    "autovenv.syncstate",
+    "autovenv.autosync",
     "autovenv.hookcache",
 )
 # Read from the file when imported: the creation path, in a project that has no venv yet.
@@ -71,6 +72,8 @@ ON_CREATION = (
     "autovenv.create",
     "autovenv.interpreters",
     "autovenv.pipwheel",
+    "autovenv.consent",
+    "autovenv.sync",
 )
 # Run, in this order and without importlib's search, just before the key is imported: what
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).

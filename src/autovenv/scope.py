@@ -3,7 +3,8 @@
 An answer made for directory D holds for every directory at or below `directory`, as long as
 no name in `probes` (or `globs`) exists in a directory between the new $PWD and `directory`
 (that directory itself excluded), none of those directories is a symbolic link, and every
-path in `watch` still exists (prefix "1") or still does not ("0"), and every path in `same`
+path in `watch` still exists (prefix "1") or still does not ("0"), no path in `newer` after the
+first is newer than the first (the record of the project's last sync), and every path in `same`
 after the first still names the same file as the first (the venv's real path, which is what
 was checked and activated: a .venv symlink or a redirect's target retargeted by a `git pull`
 no longer does). The snippet checks exactly that with builtins (bash/zsh `-ef`, which compares
@@ -36,10 +37,17 @@ class Scope(Record):
     globs: tuple[str, ...] = ()
     watch: tuple[str, ...] = ()
     same: tuple[str, ...] = ()  # (real path, paths that must still name it...) or ()
+    # (the project's sync record, its inputs...) or (): an input newer than the record (`-nt`)
+    # changed after the last sync (a `git pull`), so the helper must look again (autosync.py).
+    newer: tuple[str, ...] = ()
 
     def signature(self) -> str:
         return SEP.join((self.directory, *self.probes, "", *self.globs, "", *self.watch, "",
-                         *self.same))
+                         *self.same, "", *self.newer))
+
+    def with_sync(self, newer: tuple[str, ...], absent: tuple[str, ...]) -> Scope:
+        """This scope, also watching the project's sync inputs."""
+        return Scope(self.directory, self.probes, self.globs, self.watch + absent, self.same, newer)
 
 
 EVERYWHERE = Scope(directory="/")

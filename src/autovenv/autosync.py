@@ -1,0 +1,145 @@
+"""What the hook does about a venv's requirements when the shell enters its project.
+
+Called by export.decide for a venv it is about to activate (trusted, healthy), so autovenv
+never installs into a venv it would not activate. In sync: nothing but a few stats, and the
+prompt is told what to compare (`newer`: the sync record, then the inputs; the shell's `-nt`
+test notices a `git pull` at the next prompt without a process).
+
+Otherwise, with the user's consent and `sync = "auto"`, it is synced before the prompt returns.
+bash, zsh and fish run `autovenv sync --due` themselves, right after activating, in the
+foreground: Ctrl-C then stops the installer and the shell goes on (inside the helper's command
+substitution it would cut the prompt's function short, before the answer is evaluated); then
+they ask the helper again with _AUTOVENV_SYNC_TRIED=1. For other shells the helper syncs.
+Without consent, or with `sync = "hint"`: one hint per shell session. A failed or interrupted
+sync is said once and not retried until an input changes or the user runs `autovenv sync` (the
+record keeps the inputs the attempt saw).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.export import Messages
+if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
+    from dataclasses import dataclass
+
+    Record = object
+else:
+    from autovenv.records import Record, dataclass
+
+from autovenv import fs, syncstate
+
+
+@dataclass(frozen=True)
+class Decision(Record):
+    newer: tuple[str, ...] = ()  # for the prompt: the sync record, then inputs not to be newer
+    absent: tuple[str, ...] = ()  # for the prompt: "0path" inputs whose appearance matters
+    sync_dir: str = ""  # the shell should run `autovenv sync --due` for this project now
+
+
+NOTHING = Decision()
+
+
+def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages,
+             just_made: bool = False, foreground: bool = False) -> Decision:
+    """Sync or hint as the state and the settings say. `foreground`: the shell runs a due sync
+    itself (Ctrl-C then reaches the installer and not the helper, and the venv is active while
+    it runs); otherwise it runs here, before the answer."""
+    state = syncstate.state(project, venv, env)
+    if state.state == syncstate.IN_SYNC:  # the usual case: no settings read, nothing said
+        return _watch(state)
+    tried = env.get("_AUTOVENV_SYNC_TRIED") == "1"  # the shell has just run the sync
+    if state.state == syncstate.LAST_FAILED:
+        _said_failure(state, venv, messages, quietly=tried)  # `sync --due` has said it
+        return _watch(state)
+    from autovenv import config, consent
+
+    settings = config.load(project, env)
+    for problem in settings.problems:
+        messages.once("problem:" + problem, problem)
+    why = consent.reason(project, env)
+    if why and settings.sync == "auto" and not tried:
+        if foreground:
+            return Decision(sync_dir=project)
+        return _watch(_sync(project, venv, env, settings, messages))
+    # One hint per shell session for each state the venv falls out of sync from (the record of
+    # the last sync tells them apart: after `autovenv sync`, the next change is news again).
+    key = f"sync-hint:{venv}:{_attempt(state)}"
+    if key in messages.said:  # said in this session: the prompt has nothing more to watch for
+        return NOTHING
+    if state.state == syncstate.OUT_OF_DATE:
+        messages.once(key, f"{venv} is out of date ({state.changed}); " + _how(project, why))
+    elif _has_inputs(project):
+        if just_made:
+            messages.once(key, f"{venv} has none of the project's dependencies yet; " + _how(project, why))
+        else:  # a venv filled by hand is left in peace, unless an input changed after that
+            from autovenv import venvs
+
+            newer = venvs.changed_since_sync(venv, project)
+            if newer:
+                messages.once(key, f"{', '.join(newer)} changed after the last install into {venv}; "
+                              + _how(project, why))
+    return NOTHING
+
+
+def _how(project: str, why: str) -> str:
+    from autovenv.export import shell_word
+
+    how = f"to sync it: autovenv sync {shell_word(project)} (this runs the project's build)"
+    if why:  # consented, but sync = "hint"
+        how += '; sync = "auto" in your config does it on cd'
+    return how
+
+
+def _watch(state: syncstate.State) -> Decision:
+    if state.state == syncstate.OUT_OF_DATE or not state.present or not fs.lexists(state.record):
+        return NOTHING
+    return Decision((state.record, *state.present), tuple("0" + p for p in state.absent))
+
+
+def _attempt(state: syncstate.State) -> str:
+    """Which sync the record is of (its mtime is when that sync started); 'never' when none."""
+    try:
+        return str(fs.stat(state.record).st_mtime_ns)
+    except OSError:
+        return "never"
+
+
+def _said_failure(state: syncstate.State, venv: str, messages: Messages, quietly: bool = False) -> None:
+    """One message per attempt (`quietly`: it has been said; only remember that)."""
+    attempt = _attempt(state)
+    if quietly:
+        messages.said_elsewhere(f"sync-failed:{venv}:{attempt}")
+        return
+    if state.interrupted:
+        text = f"the last sync of {venv} was interrupted; autovenv sync finishes it"
+    else:
+        text = f"{state.message} (log: {state.log}); autovenv sync tries again"
+    messages.once(f"sync-failed:{venv}:{attempt}", text)
+
+
+def _sync(project: str, venv: str, env: Mapping[str, str], settings, messages: Messages  # type: ignore[no-untyped-def]
+          ) -> syncstate.State:
+    """Sync now, the installer's output on the terminal; the state afterwards."""
+    from autovenv import sync
+
+    try:
+        outcome = sync.run(project, venv, env, settings, sync.stderr_bytes(), only_if_due=True)
+    except sync.SyncError as e:
+        messages.once("sync-error:" + venv + str(e), f"{e} (autovenv sync tries again)")
+    except KeyboardInterrupt:  # outside the installer's run (waiting for the lock)
+        messages.once("sync-interrupted:" + venv,
+                      f"syncing {venv} was interrupted; autovenv sync finishes it")
+        return syncstate.State(syncstate.OUT_OF_DATE)
+    else:
+        if outcome.code and outcome.message:
+            state = syncstate.state(project, venv, env)
+            _said_failure(state, venv, messages)
+            return state
+    return syncstate.state(project, venv, env)
+
+
+def _has_inputs(project: str) -> bool:
+    return any(fs.isfile(fs.join(project, n)) for n in syncstate.INPUTS)
