@@ -109,3 +109,22 @@ def test_importing_fs_does_not_import_os() -> None:
     code = f"import sys; sys.path.append({src!r}); import autovenv.fs; print('os' in sys.modules)"
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_read_regular_reads_only_regular_files_up_to_a_limit(tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(b"x" * 100)
+    assert fs.read_regular(str(tmp_path / "f"), 100) == b"x" * 100
+    assert fs.read_regular(str(tmp_path / "f"), 10, prefix=True) == b"x" * 10
+    with pytest.raises(fs.NotAFile, match="too big"):
+        fs.read_regular(str(tmp_path / "f"), 99)
+    # /proc's files say size 0 and hold more: the bytes read are what is counted
+    with pytest.raises(fs.NotAFile, match="too big"):
+        fs.read_regular("/proc/self/status", 16)
+    assert fs.read_regular("/proc/self/status", 1 << 16).startswith(b"Name:")
+    os.mkfifo(tmp_path / "fifo")
+    for path, kind in ((tmp_path / "fifo", "a FIFO"), ("/dev/zero", "a character device"), (tmp_path, "a directory")):
+        with pytest.raises(fs.NotAFile, match=kind):
+            fs.read_regular(str(path), 1 << 16)  # a FIFO without a writer: no wait
+        assert fs.read_small(str(path)) == b""
+    with pytest.raises(FileNotFoundError):
+        fs.read_regular(str(tmp_path / "absent"), 10)

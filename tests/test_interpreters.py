@@ -183,6 +183,7 @@ def test_satisfies_request_reads_files_only(tmp_path: Path, env: dict[str, str])
     assert interpreters.satisfies_request("3.12.1", str(tmp_path), cfg) == ""
     assert "requires-python is >=3.12" in (interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) or "")
     (tmp_path / ".python-version").write_text("3.11\n")
+    cfg = config.load(str(tmp_path), env)
     assert interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) == ""
 
 

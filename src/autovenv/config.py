@@ -1,5 +1,5 @@
-"""Settings for creating venvs: `[tool.autovenv]` in the project's pyproject.toml, then the
-user's config file, then defaults.
+"""Settings for creating venvs: the project's .python-version and `[tool.autovenv]` in its
+pyproject.toml, then the user's config file, then defaults.
 
 Read only on the creation path (a project without a venv, or `autovenv create`), never at a
 plain prompt. A malformed file is reported once (file and line, from the TOML parser) and its
@@ -22,7 +22,7 @@ else:
     from autovenv.records import Record, dataclass, field
 
 from autovenv.errors import ConfigError
-from autovenv.tomlfile import read_toml
+from autovenv.tomlfile import parse_toml, read_toml
 
 CREATE = ("auto", "never")
 BACKENDS = ("auto", "uv", "venv")
@@ -52,6 +52,8 @@ class Config(Record):
     trusted: tuple[str, ...] = ()  # user config only: directories trusted for venvs and sync
     requires_python: str | None = None
     pyproject: str | None = None  # path of the project's pyproject.toml, when it has one
+    python_version: str = ""  # the request in the project's .python-version ('' = none)
+    python_version_file: str = ""
     user_file: str = ""
     problems: tuple[str, ...] = ()
     origin: dict[str, str] = field(default_factory=dict)  # key -> file it came from
@@ -119,6 +121,19 @@ def _table(data: dict[str, Any], path: str, problems: list[str], user_file: bool
     return settings
 
 
+def settings_problems(project: str | None, env: Mapping[str, str], pyproject_data: bytes | None) -> list[str]:
+    """What load() would report of the user config (with `project` None) or of the project's
+    pyproject.toml, whose bytes are given (settingscheck.py decides what needs a look)."""
+    found: list[str] = []
+    path = fs.join(project, "pyproject.toml") if project else user_config_path(env)
+    try:
+        data = read_toml(path) if pyproject_data is None else parse_toml(pyproject_data, path)
+        _table(data, path, found, not project)
+    except ConfigError as e:
+        found.append(f"{e}; its settings are ignored")
+    return found
+
+
 def load(project: str | None, env: Mapping[str, str]) -> Config:
     """The settings for `project` (a directory, or None for the user file alone)."""
     problems: list[str] = []
@@ -128,14 +143,14 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
     pyproject: str | None = None
 
     user_file = user_config_path(env)
-    if fs.isfile(user_file):
+    if fs.lexists(user_file):  # not only a regular file: a FIFO or a device gets its message
         try:
             for key, value in _table(read_toml(user_file), user_file, problems, True).items():
                 merged[key], origin[key] = value, user_file
         except ConfigError as e:
             problems.append(f"{e}; its settings are ignored")
 
-    if project and fs.isfile(fs.join(project, "pyproject.toml")):
+    if project and fs.lexists(fs.join(project, "pyproject.toml")):
         pyproject = fs.join(project, "pyproject.toml")
         try:
             data = read_toml(pyproject)
@@ -152,6 +167,16 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
             else:
                 problems.append(f"{pyproject}: requires-python must be a string, not {value!r}; ignored")
 
+    python_version, version_file = "", ""
+    if project:
+        version_file = fs.join(project, ".python-version")
+        try:
+            python_version = fs.first_line_of(fs.read_regular(version_file, 4096))
+        except fs.NotAFile as e:
+            problems.append(f"{e}; it is ignored")
+        except OSError:
+            pass  # absent (the usual case), or unreadable like an absent one
+
     return Config(
         create=merged.get("create", "auto"),
         python=merged.get("python"),
@@ -163,6 +188,8 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
         trusted=merged.get("trusted", ()),
         requires_python=requires_python,
         pyproject=pyproject,
+        python_version=python_version,
+        python_version_file=version_file if python_version else "",
         user_file=user_file,
         problems=tuple(problems),
         origin=origin,

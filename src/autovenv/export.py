@@ -114,6 +114,10 @@ def decide(env: Mapping[str, str], messages: Messages, foreground_sync: bool = F
     if finding.rule != 1:
         return Answer(plan.Deactivate(), scope.for_finding(finding, env))
     assert finding.venv and finding.holder
+    if not made:  # a malformed config is said once per shell, venv or not (creating said it)
+        from autovenv import settingscheck
+
+        settingscheck.report(finding.holder, env, messages)
     # Imported here: leaving a project (the other boundary cd) never needs the trust store.
     from autovenv.trust import ALLOW, DENY, TRUSTED, TrustStore
 

@@ -36,10 +36,8 @@ def file_path(project: str, env: Mapping[str, str]) -> str:
 
 def recorded(project: str, env: Mapping[str, str]) -> str:
     """The message of the last failed creation, if nothing changed since ('' otherwise)."""
-    try:
-        with open(file_path(project, env), encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
+    text = fs.read_small(file_path(project, env)).decode("utf-8", "replace")
+    if not text:
         return ""  # the usual case: imports nothing
     import json
 

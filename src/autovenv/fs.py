@@ -21,14 +21,18 @@ S_IWOTH, S_ISVTX = 0o002, 0o1000
 # How many symbolic links one realpath() follows before calling it a loop (Linux: 40).
 _MAX_LINKS = 40
 _MAX_NAME_BYTES = 200  # of a file name made by flat_name (most filesystems allow 255)
+TOML_MAX_BYTES = 1 << 20  # pyproject.toml files run to a few KiB; the biggest known, ~100 KiB
 
 if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
     from os import O_RDONLY as _O_RDONLY
     from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
     from os import close as _close
     from os import environ as _environ
+    from os import fstat as _fstat
     from os import open as _open
     from os import read as _read
+
+    _O_READ_ONLY_NOW = _O_RDONLY
     from os.path import (
         abspath,
         basename,
@@ -50,12 +54,29 @@ if sys.platform == "win32":  # pragma: no cover - not run here; speed matters le
         return dict(_environ)
 
 else:
-    from posix import F_OK, _exit, access, getcwd, getuid, listdir, lstat, readlink, stat
+    from posix import (
+        F_OK,
+        O_CLOEXEC,
+        O_NOCTTY,
+        O_NONBLOCK,
+        _exit,
+        access,
+        getcwd,
+        getuid,
+        listdir,
+        lstat,
+        readlink,
+        stat,
+    )
     from posix import O_RDONLY as _O_RDONLY
     from posix import close as _close
     from posix import environ as _environ
+    from posix import fstat as _fstat
     from posix import open as _open
     from posix import read as _read
+
+    # Opening a FIFO waits for a writer, and a terminal may become the controlling one: neither.
+    _O_READ_ONLY_NOW = _O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
 
     sep, pathsep = "/", ":"
     _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
@@ -234,29 +255,71 @@ def file_key(path: str) -> str | None:
     return f"{st.st_mtime_ns}:{st.st_size}:{st.st_ino}"
 
 
+class NotAFile(OSError):
+    """A project file that is not one to read: a FIFO, a device, a directory, or too big.
+    An OSError, so that whoever handles unreadable files handles these too; str() is the
+    whole message."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+_KINDS = {0o010000: "a FIFO", 0o020000: "a character device", 0o060000: "a block device",
+          0o140000: "a socket", _S_IFDIR: "a directory"}
+
+
+def read_regular(path: str, limit: int, prefix: bool = False) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (with `prefix`, the first `limit`
+    bytes of a bigger one). Every file a project ships is read so: opened without waiting
+    (a FIFO never blocks, a terminal is not taken), checked on the open file (no swap after
+    the check), and never read past the limit (`-> /dev/zero`). NotAFile says why not; other
+    OSErrors (absent, no permission) pass through. No Python file object: its text layer
+    costs more than reading the file."""
+    fd = _open(path, _O_READ_ONLY_NOW)
+    try:
+        st = _fstat(fd)
+        kind = st.st_mode & _S_IFMT
+        if kind != _S_IFREG:
+            raise NotAFile(f"{path} is {_KINDS.get(kind, 'not a regular file')}, not a file autovenv reads")
+        if st.st_size > limit and not prefix:
+            raise NotAFile(f"{path} is too big ({st.st_size} bytes; autovenv reads up to {limit})")
+        chunks, size = [], 0
+        while size <= limit:  # files of /proc say size 0 and hold more: the count decides
+            chunk = _read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            if not prefix:
+                raise NotAFile(f"{path} is too big (more than {limit} bytes, the most autovenv reads)")
+            data = data[:limit]
+        return data
+    finally:
+        _close(fd)
+
+
+def read_small(path: str, limit: int = 1 << 16) -> bytes:
+    """Up to `limit` bytes of a small regular file (read_regular); b'' when there is none."""
+    try:
+        return read_regular(path, limit, prefix=True)
+    except OSError:
+        return b""
+
+
 def first_line(path: str) -> str:
     """The first line of a small settings file (.python-version) that is not empty or a
     comment; '' when there is none or the file cannot be read."""
-    for line in read_small(path, 4096).decode("utf-8", "replace").splitlines():
+    return first_line_of(read_small(path, 4096))
+
+
+def first_line_of(data: bytes) -> str:
+    for line in data.decode("utf-8", "replace").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             return line
     return ""
-
-
-def read_small(path: str, limit: int = 1 << 16) -> bytes:
-    """Up to `limit` bytes of a small file, in one read (b'' when it cannot be read): no
-    Python file object, whose text layer costs more than reading the file."""
-    try:
-        fd = _open(path, _O_RDONLY)
-    except OSError:
-        return b""
-    try:
-        return _read(fd, limit)
-    except OSError:
-        return b""
-    finally:
-        _close(fd)
 
 
 def flat_name(real_path: str) -> str:
@@ -284,9 +347,9 @@ def exit_now(code: int) -> NoReturn:
 
 
 __all__ = [
-    "abspath", "basename", "dirname", "entries", "environ", "exists", "exit_now", "expanduser",
-    "file_key", "first_line", "flat_name", "read_small", "fsdecode", "fsencode", "getcwd", "getuid",
-    "is_world_writable", "isabs", "isdir", "isfile", "islink", "join", "lexists", "listdir",
-    "lstat", "normpath", "not_safe_to_run", "pathsep", "readlink", "realpath", "sep", "splitext",
-    "stat",
+    "NotAFile", "TOML_MAX_BYTES", "abspath", "basename", "dirname", "entries", "environ", "exists",
+    "exit_now", "expanduser", "file_key", "first_line", "first_line_of", "flat_name", "fsdecode",
+    "fsencode", "getcwd", "getuid", "is_world_writable", "isabs", "isdir", "isfile", "islink",
+    "join", "lexists", "listdir", "lstat", "normpath", "not_safe_to_run", "pathsep", "read_regular",
+    "read_small", "readlink", "realpath", "sep", "splitext", "stat",
 ]

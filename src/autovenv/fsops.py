@@ -19,7 +19,8 @@ open_text = open  # the builtin: the imports below shadow `open` with the system
 from autovenv import fs  # noqa: E402
 
 __all__ = [
-    "HAS_SPAWN", "O_CREAT", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK", "X_OK", "access",
+    "HAS_SPAWN", "O_CREAT", "O_NONBLOCK_IF_ANY", "O_RDONLY", "O_RDWR", "O_TRUNC", "O_WRONLY", "W_OK",
+    "X_OK", "access",
     "chmod", "close", "devnull", "fstat", "ftruncate", "getpid", "link", "lseek", "makedirs", "mkdir",
     "open", "open_text", "read", "read_all", "read_records", "remove", "rename", "replace", "rmdir",
     "scandir", "utime", "write", "write_at_start", "write_file", "write_records",
@@ -61,10 +62,12 @@ if sys.platform == "win32":  # pragma: no cover - not run here
         _os_makedirs(path, mode, exist_ok=True)
 
     HAS_SPAWN = False
+    O_NONBLOCK_IF_ANY = 0
 else:
     from posix import (
         F_TLOCK,
         O_CREAT,
+        O_NONBLOCK,
         O_RDONLY,
         O_RDWR,
         O_TRUNC,
@@ -103,6 +106,7 @@ else:
     )
 
     HAS_SPAWN = True
+    O_NONBLOCK_IF_ANY = O_NONBLOCK
     devnull = "/dev/null"
     __all__ += [  # the spawning half and record locks, POSIX only
         "F_TLOCK", "POSIX_SPAWN_DUP2", "POSIX_SPAWN_OPEN", "chdir", "fchdir", "kill", "lockf", "pipe",

@@ -217,11 +217,7 @@ def _is_shim(path: str, env: Mapping[str, str]) -> bool:
     """pyenv's shims are shell scripts that would ask pyenv (slowly) which Python to run."""
     if fs.dirname(path) == fs.join(pyenv_root(env), "shims"):
         return True
-    try:
-        with open(path, "rb") as f:
-            head = f.read(256)
-    except OSError:
-        return False
+    head = fs.read_small(path, 256)
     return head.startswith(b"#!") and b"pyenv" in head
 
 
@@ -644,6 +640,8 @@ def choose(project: str | None, cfg, env: Mapping[str, str],  # type: ignore[no-
 
 def refused_request(text: str, kind: str, source: str, user_file: str) -> NoInterpreter:
     """The one message for a project file that names a file instead of a version."""
+    if len(text) > 200:
+        text = text[:200] + "..."
     return NoInterpreter(
         f"{source}: {kind} {text!r} is a path; a project may only ask for a Python version "
         f'("3.12", "cpython@3.12", "pypy3.10", a pyenv version name), so nothing was created. '
@@ -652,13 +650,11 @@ def refused_request(text: str, kind: str, source: str, user_file: str) -> NoInte
 
 
 def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpreter | None]:  # type: ignore[no-untyped-def]
-    if project:
-        version_file = fs.join(project, ".python-version")
-        text = fs.first_line(version_file)
-        if text:
-            if path_like(text):
-                raise refused_request(text, ".python-version", version_file, cfg.user_file)
-            return Request(".python-version", text, version_file), _by_text(text, finder)
+    text, version_file = cfg.python_version, cfg.python_version_file
+    if text:
+        if path_like(text):
+            raise refused_request(text, ".python-version", version_file, cfg.user_file)
+        return Request(".python-version", text, version_file), _by_text(text, finder)
     if cfg.python and cfg.project_python:
         if path_like(cfg.python):
             raise refused_request(cfg.python, "[tool.autovenv] python", cfg.pyproject or "", cfg.user_file)
@@ -688,12 +684,10 @@ def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # 
         interp = Interpreter(path="", version=tuple(int(x) for x in version.split(".")[:3]))
     except ValueError:
         return None
-    if project:
-        version_file = fs.join(project, ".python-version")
-        text = fs.first_line(version_file)
-        if text:
-            ok = _matches_name(text, interp)
-            return None if ok is None else ("" if ok else f".python-version asks for {text}")
+    text = cfg.python_version
+    if text:
+        ok = _matches_name(text, interp)
+        return None if ok is None else ("" if ok else f".python-version asks for {text}")
     if cfg.python and cfg.project_python and _version_name(cfg.python) is not None:
         return "" if _matches_name(cfg.python, interp) else f"[tool.autovenv] python asks for {cfg.python}"
     if cfg.requires_python:

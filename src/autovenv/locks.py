@@ -21,13 +21,19 @@ LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
 
 
 def open_lock_file(real_project: str, env: Mapping[str, str]) -> int:
-    """The lock file of a project (its real path), open for locking."""
+    """The lock file of a project (its real path), open for locking: a regular file, opened
+    without waiting (a FIFO put in its place would block the open)."""
     path = locations.lock_file(env, real_project)
+    flags = fsops.O_RDWR | fsops.O_CREAT | fsops.O_NONBLOCK_IF_ANY
     try:
-        return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
+        fd = fsops.open(path, flags, 0o600)
     except FileNotFoundError:  # the first creation on this machine
         fsops.makedirs(fs.dirname(path))
-        return fsops.open(path, fsops.O_RDWR | fsops.O_CREAT, 0o600)
+        fd = fsops.open(path, flags, 0o600)
+    if fsops.fstat(fd).st_mode & 0o170000 != 0o100000:
+        fsops.close(fd)
+        raise NotADirectoryError(f"the lock file {path} is not a regular file")
+    return fd
 
 
 def try_lock(fd: int) -> bool:

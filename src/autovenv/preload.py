@@ -43,8 +43,8 @@ EAGER = (
     "autovenv.shells",
     "autovenv.export",
 )
-# Read with the eager ones, run when imported: one shell's adapter, trust on entering a project,
-# what a new shell keeps (hookcache).
+# Read with the eager ones, run when imported: one shell's adapter, trust and the settings check
+# on entering a project, what a new shell keeps (hookcache).
 ON_DEMAND = (
     "autovenv.shells.base",
     "autovenv.shells.posix",
@@ -54,6 +54,7 @@ ON_DEMAND = (
     "autovenv.shells.elvish",
     "autovenv.shells.pwsh",
     "autovenv.locations",
+    "autovenv.settingscheck",
     "autovenv.trust",
     "autovenv.syncstate",
     "autovenv.autosync",

@@ -84,11 +84,15 @@ def follow_redirect(redirect_file: str) -> str:
     target that is itself a redirect is not a directory, so an error)."""
     from autovenv.errors import BrokenVenv  # here, not at the top: redirects are rare
 
-    # A regular file, read without blocking and up to a bound (fs.read_small): a FIFO or a
-    # device in its place gives no text. What it holds is data: reported, never printed raw.
-    raw = fs.read_small(redirect_file, MAX_REDIRECT_BYTES + 1) if fs.isfile(redirect_file) else b""
+    # A regular file, read without blocking and up to a bound (fs.read_regular).
+    try:
+        raw = fs.read_regular(redirect_file, MAX_REDIRECT_BYTES)
+    except fs.NotAFile as e:
+        raise BrokenVenv(f"the .venv redirect file {e}") from None
+    except OSError as e:
+        raise BrokenVenv(f"cannot read the .venv redirect file {redirect_file}: {e.strerror}") from None
     lines = [ln.strip() for ln in raw.split(b"\n") if ln.strip()]
-    if len(raw) > MAX_REDIRECT_BYTES or len(lines) != 1 or b"\0" in lines[0]:
+    if len(lines) != 1 or b"\0" in lines[0]:
         raise BrokenVenv(f"the .venv file {redirect_file} does not hold exactly one path")
     try:
         text = fs.fsdecode(lines[0])
@@ -189,11 +193,7 @@ def _moved_from(venv: str) -> str:
     CPython writes the path raw inside "..."; uv and virtualenv shell-quote it. Either way
     the script holds the venv's own path when it has not moved.
     """
-    try:
-        with open(fs.join(bin_dir(venv), "activate"), encoding="utf-8", errors="replace") as f:
-            text = f.read(65536)
-    except OSError:
-        return ""
+    text = fs.read_small(fs.join(bin_dir(venv), "activate"), 65536).decode("utf-8", "replace")
     candidates = {venv, fs.realpath(venv)}
     if any(c in text for c in candidates):
         return ""

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from autovenv import venvs
+from tests.shells.conftest import open_shell  # noqa: F401 - a fixture
+from tests.shells.harness import rc_text
 from tests.test_create import (  # noqa: F401 - probe_cache is a fixture
     AUTOVENV,
     BASE_PATH,
@@ -61,7 +63,9 @@ def project_with(tmp_path: Path, name: str = "proj") -> Path:
 
 
 def messages(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("autovenv:")]
+    """autovenv's lines, but the hint that dependency files changed (a test's edits do)."""
+    return [line for line in stderr.splitlines()
+            if line.startswith("autovenv:") and not line.endswith("its dependencies may be stale")]
 
 
 # --- 1. A project file asks for a version, never for a file ---------------------------------
@@ -300,3 +304,146 @@ def test_escape_sequences_never_reach_the_prompt(tmp_path: Path, env: dict[str, 
     shipped.mkdir()
     (shipped / "pyvenv.cfg").write_text("prompt = '\x1b[2J\x1b]52;c;ZXZpbA==\x07x'\n")
     assert venvs.prompt_name(str(shipped), str(tmp_path)) == "[2J]52;c;ZXZpbA==x"
+
+
+# --- 2. Special files and pathological input ---------------------------------------------------
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _zero(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _tty(path: Path) -> None:
+    path.symlink_to("/dev/tty")
+
+
+def _huge(path: Path) -> None:
+    with path.open("wb") as f:  # sparse: 3 GiB of nothing, on no disk
+        f.truncate(3 << 30)
+
+
+def _deep_arrays(path: Path) -> None:
+    path.write_text("[tool.autovenv]\npython = " + "[" * 100_000 + "]" * 100_000 + "\n")
+
+
+def _deep_tables(path: Path) -> None:
+    path.write_text("[tool.autovenv]\nx = " + "{a=" * 100_000 + "1" + "}" * 100_000 + "\n")
+
+
+SPECIAL = {"fifo": _fifo, "dev-zero": _zero, "dev-tty": _tty, "huge": _huge,
+           "deep-arrays": _deep_arrays, "deep-tables": _deep_tables}
+
+
+@pytest.mark.parametrize("kind", list(SPECIAL))
+@pytest.mark.parametrize("name", ["pyproject.toml", ".python-version", "user config"])
+def test_a_special_or_pathological_file_gets_one_message_and_the_defaults(
+        tmp_path: Path, env: dict[str, str], name: str, kind: str) -> None:
+    if name == ".python-version" and kind.startswith("deep"):
+        pytest.skip(".python-version is not TOML")
+    p = project_with(tmp_path)
+    target = Path(env["AUTOVENV_CONFIG"]) if name == "user config" else p / name
+    if name == "pyproject.toml":
+        target.unlink()
+        (p / "setup.py").write_text("")  # still a project
+    SPECIAL[kind](target)
+    r = hook(p, env)  # a hang fails here, on hook's timeout
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    said = messages(r.stderr)
+    if kind == "dev-tty" and not said:  # no terminal here to open (ENXIO): like no file
+        said = [str(target)]
+    assert len(said) == 1 and str(target) in said[0], said
+    assert activates(r.stdout, p / ".venv"), r.stderr[:2000]  # the decision still happens, on defaults
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge"])
+def test_a_special_redirect_file_is_reported_not_followed(tmp_path: Path, env: dict[str, str], kind: str) -> None:
+    p = project_with(tmp_path)
+    Path(env["AUTOVENV_CONFIG"]).write_text('create = "never"\n')
+    SPECIAL[kind](p / ".venv")
+    r = hook(p, env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    assert "VIRTUAL_ENV=" not in r.stdout
+    if kind == "huge":  # a regular file, too big to be a redirect: said so
+        [line] = messages(r.stderr)
+        assert str(p / ".venv") in line, line
+
+
+def test_a_malformed_config_does_not_keep_the_previous_venv(tmp_path: Path, env: dict[str, str]) -> None:
+    """From one project into another whose pyproject.toml nests 100,000 deep: the shell
+    leaves the first venv for the second, with one message."""
+    first = project_with(tmp_path, "first")
+    r = hook(first, env)
+    assert activates(r.stdout, first / ".venv"), r.stderr
+    second = project_with(tmp_path, "second")
+    _deep_arrays(second / "pyproject.toml")
+    state = {k: v for k, v in (line.removeprefix("export ").split("=", 1) for line in r.stdout.splitlines()
+                               if line.startswith("export ") and "=" in line)}
+    active = {**env, **{k: v.strip("'") for k, v in state.items()}}
+    r2 = hook(second, active)
+    assert r2.returncode == 0 and "internal error" not in r2.stderr, r2.stderr
+    assert activates(r2.stdout, second / ".venv"), r2.stdout + r2.stderr
+    assert len(messages(r2.stderr)) == 1
+
+
+def test_dev_tty_as_python_version_does_not_swallow_typed_input(tmp_path: Path, open_shell) -> None:  # noqa: F811
+    """In a real bash: `.python-version -> /dev/tty` and a FIFO pyproject.toml; the next line
+    the user types still reaches the shell, and the cd returns at once."""
+    p = project_with(tmp_path)
+    (p / "pyproject.toml").unlink()
+    os.mkfifo(p / "pyproject.toml")
+    (p / ".python-version").symlink_to("/dev/tty")
+    s = open_shell("bash", rc=rc_text("bash"), env={"AUTOVENV_CONFIG": "", "AV_P": str(p)})
+    out = s.run('cd "$AV_P"', timeout=60)
+    assert "Traceback" not in out
+    assert "typed-2" in s.run("echo typed-$((1+1))")
+    assert s.environ().get("VIRTUAL_ENV") == str(p / ".venv"), s.transcript[-2000:]
+
+
+# --- 6. A malformed config is reported when the project already has its venv ---------------
+
+
+def _said(out: str) -> str:
+    [line] = [ln for ln in out.splitlines() if ln.startswith("_autovenv_said=")]
+    return line[len("_autovenv_said=('"):-2].replace("'\\''", "'")  # as bash reads it
+
+
+@pytest.mark.parametrize("where", ["project", "project (escaped key)", "user config"])
+def test_a_malformed_config_is_reported_once_even_with_a_venv(tmp_path: Path, env: dict[str, str],
+                                                              where: str) -> None:
+    p = project_with(tmp_path)
+    r = hook(p, env)  # makes and activates the venv
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    bad = {"project": '[tool.autovenv]\ncreate = "sometimes"\n',
+           "project (escaped key)": '[tool."\\u0061utovenv"]\npip = "yes"\n',
+           "user config": "pip = tru\n"}[where]
+    if where == "user config":
+        target = Path(env["AUTOVENV_CONFIG"])
+        target.write_text(bad)
+    else:
+        target = p / "pyproject.toml"
+        target.write_text('[project]\nname = "x"\n' + bad)
+    r = hook(p, env, said=_said(r.stdout))  # a later boundary cd, same shell
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    [line] = messages(r.stderr)
+    assert str(target) in line, line
+    if where == "user config":
+        assert "line" in line  # where in the file: the TOML parser's line and column
+    again = hook(p, env, said=_said(r.stdout))
+    assert messages(again.stderr) == []  # once per shell session
+    new_shell = hook(p, env)
+    assert len(messages(new_shell.stderr)) == 1
+
+
+def test_a_well_formed_project_is_not_parsed_on_a_boundary_cd(tmp_path: Path, env: dict[str, str]) -> None:
+    """The check costs a read: a pyproject.toml that does not mention autovenv is not parsed
+    (a project whose other tables are invalid TOML is not autovenv's to report)."""
+    p = project_with(tmp_path)
+    r = hook(p, env)
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    (p / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.other]\nx = [\n')
+    r = hook(p, env, said=_said(r.stdout))
+    assert messages(r.stderr) == [] and activates(r.stdout, p / ".venv")
