@@ -56,40 +56,40 @@ def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages
         return _watch(state)
     from autovenv import config, consent
 
-    settings = config.load(project, env)
-    for problem in settings.problems:
-        messages.once("problem:" + problem, problem)
-    why = consent.reason(project, env)
-    if why and settings.sync == "auto" and not tried:
+    # `sync` and `trusted` are the user's alone: the project's pyproject.toml is not read here
+    # (settingscheck reports a malformed file; the sync itself reads `requirements`).
+    mode = config.load(None, env).sync
+    if mode == "auto" and not tried and consent.reason(project, env):
         if foreground:
             return Decision(sync_dir=project)
-        return _watch(_sync(project, venv, env, settings, messages))
+        return _watch(_sync(project, venv, env, messages))
     # One hint per shell session for each state the venv falls out of sync from (the record of
     # the last sync tells them apart: after `autovenv sync`, the next change is news again).
     key = f"sync-hint:{venv}:{_attempt(state)}"
     if key in messages.said:  # said in this session: the prompt has nothing more to watch for
         return NOTHING
     if state.state == syncstate.OUT_OF_DATE:
-        messages.once(key, f"{venv} is out of date ({state.changed}); " + _how(project, why))
+        messages.once(key, f"{venv} is out of date ({state.changed}); " + _how(project, env))
     elif _has_inputs(project):
         if just_made:
-            messages.once(key, f"{venv} has none of the project's dependencies yet; " + _how(project, why))
+            messages.once(key, f"{venv} has none of the project's dependencies yet; " + _how(project, env))
         else:  # a venv filled by hand is left in peace, unless an input changed after that
             from autovenv import venvs
 
             newer = venvs.changed_since_sync(venv, project)
             if newer:
                 messages.once(key, f"{', '.join(newer)} changed after the last install into {venv}; "
-                              + _how(project, why))
+                              + _how(project, env))
     return NOTHING
 
 
-def _how(project: str, why: str) -> str:
+def _how(project: str, env: Mapping[str, str]) -> str:
+    from autovenv.consent import reason
     from autovenv.export import shell_word
 
     how = f"to sync it: autovenv sync {shell_word(project)} (this runs the project's build)"
-    if why:  # consented, but sync = "hint"
-        how += '; sync = "auto" in your config does it on cd'
+    if reason(project, env):  # consented, but sync = "hint" (or it was just tried)
+        how = 'sync = "auto" in your config does it on cd; ' + how
     return how
 
 
@@ -120,11 +120,11 @@ def _said_failure(state: syncstate.State, venv: str, messages: Messages, quietly
     messages.once(f"sync-failed:{venv}:{attempt}", text)
 
 
-def _sync(project: str, venv: str, env: Mapping[str, str], settings, messages: Messages  # type: ignore[no-untyped-def]
-          ) -> syncstate.State:
+def _sync(project: str, venv: str, env: Mapping[str, str], messages: Messages) -> syncstate.State:
     """Sync now, the installer's output on the terminal; the state afterwards."""
-    from autovenv import sync
+    from autovenv import config, sync
 
+    settings = config.load(project, env)
     try:
         outcome = sync.run(project, venv, env, settings, sync.stderr_bytes(), only_if_due=True)
     except sync.SyncError as e:

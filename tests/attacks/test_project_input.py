@@ -63,9 +63,10 @@ def project_with(tmp_path: Path, name: str = "proj") -> Path:
 
 
 def messages(stderr: str) -> list[str]:
-    """autovenv's lines, but the hint that dependency files changed (a test's edits do)."""
+    """autovenv's lines, but the hint that the venv's dependencies are not installed (a new
+    venv) or that dependency files changed (a test's edits do)."""
     return [line for line in stderr.splitlines()
-            if line.startswith("autovenv:") and not line.endswith("its dependencies may be stale")]
+            if line.startswith("autovenv:") and not line.endswith("(this runs the project's build)")]
 
 
 # --- 1. A project file asks for a version, never for a file ---------------------------------
