@@ -16,8 +16,9 @@ from typing import Callable
 
 import pytest
 
+from autovenv import hookcache
 from autovenv.trust import TrustStore
-from tests.conftest import make_venv
+from tests.conftest import keep_hook_texts, make_venv
 from tests.shells.harness import BASE_PATH, ShellSession, rc_text
 
 SHELLS = ("bash", "zsh", "fish", "elvish")
@@ -270,7 +271,12 @@ def test_a_venv_swapped_by_another_user_is_refused_by_the_next_new_shell(
     (proj / "pyproject.toml").write_text("")
     make_venv(proj / ".venv")
     trust(tmp_path, proj / ".venv")
-    first = open_shell(shell_name, cwd=proj)
+    # Both shells load the hook as the installed launcher serves it (the kept text), where
+    # answers for new shells used to be kept and applied.
+    keep_hook_texts()
+    kept = hookcache.text_path(shell_name)
+    rc = rc_text(shell_name, hook=f"eval (slurp < {kept})" if shell_name == "elvish" else f"source {kept}")
+    first = open_shell(shell_name, cwd=proj, rc=rc)
     assert first.environ()["VIRTUAL_ENV"] == str(proj / ".venv")
     first.close()
     old = os.stat(proj / ".venv" / "pyvenv.cfg")
@@ -279,10 +285,11 @@ def test_a_venv_swapped_by_another_user_is_refused_by_the_next_new_shell(
     for path in (fake, fake / "bin", fake / "pyvenv.cfg", *(fake / "bin").iterdir()):
         os.chown(path, 4242, 4242, follow_symlinks=False)
         os.utime(path, ns=(old.st_mtime_ns - 10**9, old.st_mtime_ns - 10**9))
-    s = open_shell(shell_name, cwd=proj)
+    s = open_shell(shell_name, cwd=proj, rc=rc)
     env = s.environ()
     assert "VIRTUAL_ENV" not in env
     assert_path_clean(env)
+    assert s.transcript.count("not activating") == 1  # the helper ran, and refused it
     attempt(s, "python -c pass")
     assert not canary.exists()
     usable(s)
