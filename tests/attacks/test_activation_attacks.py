@@ -304,7 +304,9 @@ PROMPT_OFF = {"bash": "shopt -u promptvars", "zsh": "unsetopt prompt_subst"}
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])
 @pytest.mark.parametrize("name", ["a$(touch canary)b", "`touch canary`", "${PATH}%n\\w$'x'}",
-                                  "e\x1b]0;title\x07\x1b[31mred"])
+                                  "e\x1b]0;title\x07\x1b[31mred",
+                                  # longer than one of bash's \D{} pieces, a } and % at the seams
+                                  "p" * 29 + "}%" + "q" * 40 + "%}}$(touch canary)" + "é" * 40])
 def test_the_prompt_prefix_stays_inert_when_expansion_is_turned_on_later(
         tmp_path, open_shell, shell, name):
     proj = tmp_path / "projects" / name
