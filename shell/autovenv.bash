@@ -9,8 +9,9 @@ _autovenv_helper=__AUTOVENV_HELPER__
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
 # $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
 # _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
-# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
+# was checked and is on PATH), a path in _autovenv_inputs (the project's lock, requirements,
+# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`),
+# or the redirect file (_autovenv_redirect: file, text) no longer holds the text it held.
 _autovenv_scope=''
 _autovenv_probes=()
 _autovenv_globs=()
@@ -23,6 +24,7 @@ _autovenv_synced=()
 _autovenv_inputs=()
 _autovenv_sync_dir=()
 _autovenv_tried=''
+_autovenv_redirect=()
 _autovenv_answer=''
 _autovenv_said=''
 _autovenv_pwd=''
@@ -83,7 +85,17 @@ _autovenv_watch_changed() {
     for p in "${_autovenv_inputs[@]}"; do
         [[ $p -nt $_autovenv_synced ]] && return 0
     done
+    (( ${#_autovenv_redirect[@]} )) && _autovenv_redirect_changed && return 0
     return 1
+}
+
+# Does the redirect file no longer hold the text the answer was made from? It is read only
+# while it is a regular file (a FIFO would block the prompt).
+_autovenv_redirect_changed() {
+    local text=''
+    [[ -f ${_autovenv_redirect[0]} ]] || return 0
+    { IFS= builtin read -r -d '' text < "${_autovenv_redirect[0]}"; } 2>/dev/null
+    [[ $text != "${_autovenv_redirect[1]-}" ]]
 }
 
 # The answer's watch list ("1path" must exist, "0path" must not), split once per answer.
@@ -189,6 +201,7 @@ _autovenv_hook() {
         for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
         for p in "${_autovenv_same[@]}"; do [[ $p -ef $_autovenv_real ]] || changed=1; done
         for p in "${_autovenv_inputs[@]}"; do [[ $p -nt $_autovenv_synced ]] && changed=1; done
+        (( ${#_autovenv_redirect[@]} )) && _autovenv_redirect_changed && changed=1
         [[ -n $changed ]] || return $rc
     fi
     if [[ $PWD != "$_autovenv_pwd" ]]; then

@@ -12,15 +12,17 @@ var _autovenv_helper = __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $pwd and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
+# $pwd and it, a watched path ("0path"/"1path") stops (not) existing, a path in
 # _autovenv_same no longer resolves to _autovenv_real (the venv's real path: what was checked
-# and is on PATH).
+# and is on PATH), or the redirect file (_autovenv_redirect: file, text) no longer holds the
+# text it held.
 var _autovenv_scope = ''
 var _autovenv_probes = []
 var _autovenv_globs = []
 var _autovenv_watch = []
 var _autovenv_same = []
 var _autovenv_real = ''
+var _autovenv_redirect = []
 var _autovenv_answer = ''
 var _autovenv_said = ''
 var _autovenv_pwd = ''
@@ -79,6 +81,14 @@ fn _autovenv_watch_changed {
         try { set resolved = (path:eval-symlinks $p) } catch { }
         if (not-eq $resolved $_autovenv_real) { put $true; return }
     }
+    if (not-eq $_autovenv_redirect []) {
+        # Read only while it is a regular file (a FIFO would block the prompt).
+        var text = $nil
+        if (path:is-regular &follow-symlink $_autovenv_redirect[0]) {
+            try { set text = (slurp < $_autovenv_redirect[0]) } catch { }
+        }
+        if (not-eq $text $_autovenv_redirect[1]) { put $true; return }
+    }
     put $false
 }
 
@@ -131,6 +141,7 @@ fn _autovenv_run {
             set _autovenv_globs = $answer[_autovenv_globs]
             set _autovenv_watch = $answer[_autovenv_watch]
             set _autovenv_same = $answer[_autovenv_same]
+            set _autovenv_redirect = $answer[_autovenv_redirect]
             set _autovenv_real = (or (all $answer[_autovenv_real]) '')
             set _autovenv_answer = $answer[_autovenv_answer][0]
             set _autovenv_said = $answer[_autovenv_said][0]

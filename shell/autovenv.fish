@@ -9,8 +9,9 @@ set -g _autovenv_helper __AUTOVENV_HELPER__
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
 # $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
 # _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
-# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
+# was checked and is on PATH), a path in _autovenv_inputs (the project's lock, requirements,
+# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`),
+# or the redirect file (_autovenv_redirect: file, text) no longer holds the text it held.
 set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
@@ -23,6 +24,7 @@ set -g _autovenv_synced
 set -g _autovenv_inputs
 set -g _autovenv_sync_dir
 set -g _autovenv_tried ''
+set -g _autovenv_redirect
 set -g _autovenv_answer ''
 set -g _autovenv_said ''
 set -g _autovenv_pwd ''
@@ -69,6 +71,7 @@ if set -q _autovenv_has_path[1]
         for p in $_autovenv_inputs  # changed since the last sync (test -nt: mtimes)
             test "$p" -nt "$_autovenv_synced"; and return 1
         end
+        set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 1
         # A watched path that looks gone may be a dangling link: the slow path checks exactly.
         not path filter -vq -- $_autovenv_watch_present
     end
@@ -90,6 +93,7 @@ if set -q _autovenv_has_path[1]
         for p in $_autovenv_inputs
             test "$p" -nt "$_autovenv_synced"; and return 0
         end
+        set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 0
         path filter -vq -- $_autovenv_watch_present; or return 1
         for p in $_autovenv_watch_present
             test -e "$p"; or test -L "$p"; or return 0
@@ -112,8 +116,17 @@ else
         for p in $_autovenv_inputs
             test "$p" -nt "$_autovenv_synced"; and return 0
         end
+        set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 0
         return 1
     end
+end
+
+# Does the redirect file no longer hold the text the answer was made from? It is read only
+# while it is a regular file (a FIFO would block the prompt).
+function _autovenv_redirect_changed
+    test -f "$_autovenv_redirect[1]"; or return 0
+    set -l text (string collect -N <$_autovenv_redirect[1] 2>/dev/null)
+    test "$text" != "$_autovenv_redirect[2]"
 end
 
 # The answer's watch list ("1path" must exist, "0path" must not), split once per answer.

@@ -303,3 +303,18 @@ def test_a_venv_whose_parent_others_can_change_is_not_activated(tmp_path, data_d
     if change != "other owner":
         os.chown(shared, os.geteuid(), os.getegid())
         assert "export VIRTUAL_ENV=" in helper(p, env).stdout
+
+
+def test_a_redirect_is_watched_by_its_text_and_its_target(tmp_path, data_dir):
+    """The prompt's watch gets the redirect file with the exact text it held, and the target
+    as written, which must keep naming the real path that was checked."""
+    real = make_venv(tmp_path / "envs" / "p")
+    p = tmp_path / "p"
+    p.mkdir()
+    (p / ".venv").write_text(" ../envs/p \n")
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(real))
+    r = helper(p, env)
+    assert f"export VIRTUAL_ENV='{real}'" in r.stdout
+    assert f"_autovenv_redirect=('{p}/.venv' ' ../envs/p \n')" in r.stdout
+    assert f"_autovenv_real=('{real}')" in r.stdout and f"_autovenv_same=('{p}/../envs/p')" in r.stdout

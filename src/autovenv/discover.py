@@ -52,6 +52,7 @@ class Finding(Record):
     venv: str | None = None  # rule 1: the venv; rule 2: where it will be made
     holder: str | None = None  # rule 1: the directory holding the venv (or its redirect)
     redirect: str | None = None  # rule 1: the .venv redirect file that pointed to the venv
+    redirect_text: str = ""  # rule 1: what that file held
     project: str | None = None  # rule 2: the project root (after workspace lifting)
     marker: str | None = None  # rule 2: the marker file that decided
     marker_strength: str = ""  # "strong" or "weak"
@@ -79,8 +80,8 @@ class _Walk(Record):
     strong: str | None = None  # path of the nearest strong marker file
 
 
-def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, str] | None:
-    """(venv, redirect file or '') for a valid venv held by `directory`, else None."""
+def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, str, str] | None:
+    """(venv, redirect file or '', its text) for a valid venv held by `directory`, else None."""
     for name in names:
         candidate = fs.join(directory, name)
         try:
@@ -92,7 +93,7 @@ def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, 
             continue
         if fs.isdir(candidate):
             if venvs.is_venv_dir(candidate):
-                return candidate, ""
+                return candidate, "", ""
             walk.problems.append(
                 f"{candidate} is not a venv (no pyvenv.cfg); remove it or run autovenv recreate"
             )
@@ -100,7 +101,8 @@ def _venv_in(directory: str, names: tuple[str, ...], walk: _Walk) -> tuple[str, 
             from autovenv.errors import BrokenVenv  # here: most projects have no redirect
 
             try:
-                return venvs.follow_redirect(candidate), candidate
+                target, text = venvs.follow_redirect(candidate)
+                return target, candidate, text
             except BrokenVenv as e:
                 walk.problems.append(str(e))
         elif fs.islink(candidate) and not fs.exists(candidate):
@@ -138,10 +140,10 @@ def find(start: str, env: Mapping[str, str]) -> Finding:
         walk.searched.append(directory)
         found = _venv_in(directory, names, walk)
         if found:
-            venv, redirect = found
+            venv, redirect, text = found
             return Finding(
                 start=start, rule=1, venv=venv, holder=directory, redirect=redirect or None,
-                top=top, problems=tuple(walk.problems),
+                redirect_text=text, top=top, problems=tuple(walk.problems),
             )
         if walk.strong is None:
             prefix = directory if directory.endswith(fs.sep) else directory + fs.sep  # fs.join, inline

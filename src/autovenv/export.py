@@ -217,6 +217,7 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     lines += shell.set_local("_autovenv_synced", answer.scope.newer[:1])
     lines += shell.set_local("_autovenv_inputs", answer.scope.newer[1:])
     lines += shell.set_local("_autovenv_sync_dir", [answer.sync_dir] if answer.sync_dir else [])
+    lines += shell.set_local("_autovenv_redirect", answer.scope.redirect)
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
     return "".join(line + "\n" for line in lines), answer.scope

@@ -7,8 +7,9 @@ path in `watch` still exists (prefix "1") or still does not ("0"), no path in `n
 first is newer than the first (the record of the project's last sync), and every path in `same`
 after the first still names the same file as the first (the venv's real path, which is what
 was checked and activated: a .venv symlink or a redirect's target retargeted by a `git pull`
-no longer does). The snippet checks exactly that with builtins (bash/zsh `-ef`, which compares
-device and inode); anything else makes it ask the helper again.
+no longer does), and the redirect file in `redirect`, if any, is a regular file that still
+holds exactly the text it held. The snippet checks exactly that with builtins (bash/zsh `-ef`,
+which compares device and inode; `read`); anything else makes it ask the helper again.
 """
 
 from __future__ import annotations
@@ -40,14 +41,16 @@ class Scope(Record):
     # (the project's sync record, its inputs...) or (): an input newer than the record (`-nt`)
     # changed after the last sync (a `git pull`), so the helper must look again (autosync.py).
     newer: tuple[str, ...] = ()
+    redirect: tuple[str, ...] = ()  # (redirect file, the text it holds) or ()
 
     def signature(self) -> str:
         return SEP.join((self.directory, *self.probes, "", *self.globs, "", *self.watch, "",
-                         *self.same, "", *self.newer))
+                         *self.same, "", *self.newer, "", *self.redirect))
 
     def with_sync(self, newer: tuple[str, ...], absent: tuple[str, ...]) -> Scope:
         """This scope, also watching the project's sync inputs."""
-        return Scope(self.directory, self.probes, self.globs, self.watch + absent, self.same, newer)
+        return Scope(self.directory, self.probes, self.globs, self.watch + absent, self.same, newer,
+                     self.redirect)
 
 
 EVERYWHERE = Scope(directory="/")
@@ -92,7 +95,9 @@ def for_finding(
         # The path the venv was found by (a .venv symlink, a redirect's target) must go on
         # naming the venv that was checked.
         same = (real, finding.venv) if finding.venv != real else ()
-        scope = Scope(finding.holder, venv_probes, (), watched(watch), same)
+        # The redirect's text too: edited in place, its file stays the same file.
+        redirect = (finding.redirect, finding.redirect_text) if finding.redirect else ()
+        scope = Scope(finding.holder, venv_probes, (), watched(watch), same, redirect=redirect)
     elif finding.rule == 2:
         assert finding.marker and finding.project
         member = fs.dirname(finding.marker)
@@ -123,4 +128,5 @@ def _within_ceilings(scope: Scope, start: str, env: Mapping[str, str]) -> Scope:
         return scope
     if any(below(c, start) for c in stops) or start in stops:
         return Scope()
-    return Scope(start, scope.probes, scope.globs, scope.watch, scope.same)
+    return Scope(start, scope.probes, scope.globs, scope.watch, scope.same, scope.newer,
+                 scope.redirect)

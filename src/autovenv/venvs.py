@@ -77,11 +77,12 @@ def python_version(venv: str) -> str:
     return cfg.get("version_info") or cfg.get("version") or ""
 
 
-def follow_redirect(redirect_file: str) -> str:
+def follow_redirect(redirect_file: str) -> tuple[str, str]:
     """The venv a `.venv` file points at (PEP 832 draft), joined to the file's directory as
     written (the OS resolves it, not a lexical normpath: that is what the shell's identity
-    test sees too). BrokenVenv when it is not one; the target is never followed further (a
-    target that is itself a redirect is not a directory, so an error)."""
+    test sees too), and the file's whole text (the prompt's watch compares it). BrokenVenv
+    when it is not one; the target is never followed further (a target that is itself a
+    redirect is not a directory, so an error)."""
     from autovenv.errors import BrokenVenv  # here, not at the top: redirects are rare
 
     # A regular file, read without blocking and up to a bound (fs.read_regular).
@@ -107,7 +108,7 @@ def follow_redirect(redirect_file: str) -> str:
         raise BrokenVenv(f"the .venv file {redirect_file} points to a missing directory")
     if not is_venv_dir(target):
         raise BrokenVenv(f"the .venv file {redirect_file} points to a directory that is not a venv")
-    return target
+    return target, fs.fsdecode(raw)
 
 
 def path_entry_problem(real_venv: str) -> str:

@@ -183,6 +183,40 @@ def test_a_retargeted_venv_symlink_is_noticed_at_the_next_prompt(tmp_path, open_
     usable(s)
 
 
+@pytest.mark.parametrize("how", ["in place", "renamed over"])
+def test_a_redirect_edited_to_name_a_shipped_venv_is_noticed_at_the_next_prompt(
+        tmp_path, open_shell, shell_name, how):
+    """A .venv redirect file edited in place keeps its inode: the watch compares its text."""
+    canary = tmp_path / "canary"
+    proj = tmp_path / "proj"
+    good = make_venv(proj / "envs" / "good")
+    (proj / "pyproject.toml").write_text("")
+    fake = fake_venv(proj / "shipped", canary)
+    (proj / ".venv").write_text("envs/good\n")
+    trust(tmp_path, good)
+    s = open_shell(shell_name, env=dirs(PROJ=proj))
+    cd(s, "PROJ")
+    assert s.environ()["VIRTUAL_ENV"] == str(good)
+    if how == "in place":
+        with open(proj / ".venv", "r+") as f:
+            f.truncate(0)
+            f.write("shipped\n")
+    else:
+        (proj / ".venv.new").write_text("shipped\n")
+        (proj / ".venv.new").replace(proj / ".venv")
+    s.run("true")  # a prompt, no cd
+    env = s.environ()
+    assert "VIRTUAL_ENV" not in env, s.transcript[-1500:]
+    assert_path_clean(env)
+    assert f"not activating {fake}" in s.transcript
+    attempt(s, "python -c pass")
+    assert not canary.exists()
+    # Put back as it was: the shell asks again and activates the trusted venv.
+    (proj / ".venv").write_text("envs/good\n")
+    s.run("true")
+    assert s.environ()["VIRTUAL_ENV"] == str(good)
+
+
 def test_a_retargeted_symlink_within_the_project_is_seen_from_a_subdirectory(
         tmp_path, open_shell, shell_name):
     """The same, with the shell in a subdirectory (the in-project cd shortcut holds)."""
