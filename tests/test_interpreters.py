@@ -240,3 +240,30 @@ def test_version_names(text: str) -> None:
 @given(st.text(alphabet=st.sampled_from(list("0123456789.@-+~=<>, cpythongraalpyPYTHONabrc t")), max_size=16))
 def test_version_names_generated(text: str) -> None:
     assert interpreters._version_name(text) == _by_regex(text)
+
+
+def test_the_specifier_memo_stays_bounded(tmp_path: Path) -> None:
+    """Its keys come from projects' requires-python: however many, the file keeps the newest."""
+    env = {"HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "data")}
+    memo = tmp_path / "data" / interpreters.SPECIFIERS_NAME
+    for i in range(interpreters.SPECIFIERS_KEPT + 50):
+        spec = interpreters._specifier(f">=3.{i}", env)
+        assert spec is not None and spec.contains("2.7") is False
+    lines = memo.read_text().splitlines()[1:]
+    assert len(lines) == interpreters.SPECIFIERS_KEPT
+    assert lines[-1].startswith(f">=3.{interpreters.SPECIFIERS_KEPT + 49}\t")  # the newest kept
+    long = ">=3.8," + ",".join(["!=3.9.1"] * 100)
+    assert interpreters._specifier(long, env) is not None
+    assert long not in memo.read_text()
+
+
+@pytest.mark.parametrize("text", ["3.12", "3.12.1", "cpython@3.12", "pypy3.10", ">=3.11,<3.13", "system",
+                                  "miniconda3-latest", "3.13t", "graalpy-24.1"])
+def test_version_requests_are_not_path_like(text: str) -> None:
+    assert not interpreters.path_like(text)
+
+
+@pytest.mark.parametrize("text", ["/usr/bin/python3", "../x", "..", ".", "a/b", "a\\b", "~", "~/x", "~user",
+                                  "3.12/../../x", "..3.12", "3.12\x00", "3.1\n2", "C:\\Python\\python.exe"])
+def test_paths_are_path_like(text: str) -> None:
+    assert interpreters.path_like(text)

@@ -268,6 +268,17 @@ _KINDS = {0o010000: "a FIFO", 0o020000: "a character device", 0o060000: "a block
           0o140000: "a socket", _S_IFDIR: "a directory"}
 
 
+def open_regular(path: str) -> int:
+    """A file descriptor open for reading on a regular file (see read_regular), for a reader
+    that needs all of a file however big (a digest); NotAFile, or another OSError."""
+    fd = _open(path, _O_READ_ONLY_NOW)
+    kind = _fstat(fd).st_mode & _S_IFMT
+    if kind != _S_IFREG:
+        _close(fd)
+        raise NotAFile(f"{path} is {_KINDS.get(kind, 'not a regular file')}, not a file autovenv reads")
+    return fd
+
+
 def read_regular(path: str, limit: int, prefix: bool = False) -> bytes:
     """The bytes of a regular file of at most `limit` bytes (with `prefix`, the first `limit`
     bytes of a bigger one). Every file a project ships is read so: opened without waiting
@@ -275,12 +286,9 @@ def read_regular(path: str, limit: int, prefix: bool = False) -> bytes:
     the check), and never read past the limit (`-> /dev/zero`). NotAFile says why not; other
     OSErrors (absent, no permission) pass through. No Python file object: its text layer
     costs more than reading the file."""
-    fd = _open(path, _O_READ_ONLY_NOW)
+    fd = open_regular(path)
     try:
         st = _fstat(fd)
-        kind = st.st_mode & _S_IFMT
-        if kind != _S_IFREG:
-            raise NotAFile(f"{path} is {_KINDS.get(kind, 'not a regular file')}, not a file autovenv reads")
         if st.st_size > limit and not prefix:
             raise NotAFile(f"{path} is too big ({st.st_size} bytes; autovenv reads up to {limit})")
         chunks, size = [], 0
@@ -350,6 +358,6 @@ __all__ = [
     "NotAFile", "TOML_MAX_BYTES", "abspath", "basename", "dirname", "entries", "environ", "exists",
     "exit_now", "expanduser", "file_key", "first_line", "first_line_of", "flat_name", "fsdecode",
     "fsencode", "getcwd", "getuid", "is_world_writable", "isabs", "isdir", "isfile", "islink",
-    "join", "lexists", "listdir", "lstat", "normpath", "not_safe_to_run", "pathsep", "read_regular",
-    "read_small", "readlink", "realpath", "sep", "splitext", "stat",
+    "join", "lexists", "listdir", "lstat", "normpath", "not_safe_to_run", "open_regular", "pathsep",
+    "read_regular", "read_small", "readlink", "realpath", "sep", "splitext", "stat",
 ]

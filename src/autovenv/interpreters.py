@@ -35,6 +35,10 @@ CACHE_HEADER = ("# autovenv interpreter cache 2: path, stat, version, release, i
                 "venv module, pip wheel\n")
 SPECIFIERS_NAME = "specifiers.tsv"
 SPECIFIERS_HEADER = "# autovenv requires-python answers 1: specifier, version ('' = is it valid), answer\n"
+# The memo is keyed by what projects write: it keeps the newest answers only, and none for a
+# specifier longer than any real one, so no project can make it grow without end.
+SPECIFIERS_KEPT = 256
+SPECIFIER_MAX_CHARS = 200
 IMPLEMENTATIONS = ("cpython", "python", "pypy", "graalpy")
 SUFFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-")
 
@@ -443,7 +447,7 @@ def _specifier(text: str, env: Mapping[str, str] | None = None):  # type: ignore
     """A specifier set for text (None when invalid). With `env`, answers are remembered in the
     data dir, so packaging (~30 ms of regex compiling) is imported only for a specifier and
     version never seen before - creating a venv stays close to the backend's own time."""
-    memo = _SpecifierMemo(env) if env is not None else None
+    memo = _SpecifierMemo(env) if env is not None and len(text) <= SPECIFIER_MAX_CHARS else None
     if memo is not None:
         known = memo.valid(text)
         if known is not None:
@@ -498,7 +502,9 @@ class _SpecifierMemo:
 
     def _save(self) -> None:
         # A cache: the last writer wins, and a failed write only costs the next run time.
-        records = ([text, version, "1" if yes else "0"] for (text, version), yes in self.data.items())
+        # New answers are added last; the oldest go first.
+        newest = list(self.data.items())[-SPECIFIERS_KEPT:]
+        records = ([text, version, "1" if yes else "0"] for (text, version), yes in newest)
         fsops.write_records(self.path, SPECIFIERS_HEADER, records)
 
 

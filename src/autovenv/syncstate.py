@@ -116,8 +116,8 @@ def digest(path: str) -> str:
     import hashlib
 
     h = hashlib.sha256()
-    try:
-        with open(path, "rb") as f:
+    try:  # a regular file only, opened without waiting: a FIFO named uv.lock would hang
+        with open(fs.open_regular(path), "rb") as f:
             while True:
                 chunk = f.read(1 << 20)
                 if not chunk:

@@ -448,3 +448,14 @@ def test_a_well_formed_project_is_not_parsed_on_a_boundary_cd(tmp_path: Path, en
     (p / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.other]\nx = [\n')
     r = hook(p, env, said=_said(r.stdout))
     assert messages(r.stderr) == [] and activates(r.stdout, p / ".venv")
+
+
+def test_a_sync_input_swapped_for_a_fifo_is_not_read(tmp_path: Path) -> None:
+    """syncstate looks at inputs that were regular files a moment before: one swapped for a
+    FIFO (or a device) in between is not read, rather than waited on."""
+    from autovenv import syncstate
+
+    os.mkfifo(tmp_path / "uv.lock")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    assert syncstate.digest(str(tmp_path / "uv.lock")) == ""
+    assert syncstate.digest(str(tmp_path / "zero")) == ""
