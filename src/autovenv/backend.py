@@ -44,7 +44,8 @@ def clean_env(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
-    """uv on PATH, never one inside the project (a cloned repo could ship its own)."""
+    """uv on PATH, never one inside the project (a cloned repo could ship its own), nor one
+    another user could change (fs.not_safe_to_run): the next one on PATH is used instead."""
     for directory in env.get("PATH", "").split(fs.pathsep):
         if not directory or not fs.isabs(directory):
             continue
@@ -52,7 +53,7 @@ def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
             continue
         for name in ("uv.exe", "uv") if sys.platform == "win32" else ("uv",):
             path = fs.join(directory, name)
-            if fs.isfile(path) and fsops.access(path, fsops.X_OK):
+            if fs.isfile(path) and fsops.access(path, fsops.X_OK) and not fs.not_safe_to_run(path):
                 return path
     return None
 

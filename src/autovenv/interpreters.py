@@ -588,7 +588,8 @@ def _from_pyenv_name(name: str, finder: Finder) -> Interpreter | None:
     versions = fs.join(pyenv_root(finder.env), "versions")
     if path_like(name) or name not in fs.entries(versions):
         return None
-    exes = [p for p in _executables_in(fs.join(versions, name, "bin")) if not _in_venv(p)]
+    exes = [p for p in _executables_in(fs.join(versions, name, "bin"))
+            if not _in_venv(p) and not _inside(p, finder.project, finder.real)]
     if not exes or not finder.usable(exes[0]):
         return None
     return finder.info(exes[0])

@@ -459,3 +459,32 @@ def test_a_sync_input_swapped_for_a_fifo_is_not_read(tmp_path: Path) -> None:
     (tmp_path / "zero").symlink_to("/dev/zero")
     assert syncstate.digest(str(tmp_path / "uv.lock")) == ""
     assert syncstate.digest(str(tmp_path / "zero")) == ""
+
+
+def test_a_uv_another_user_could_change_is_not_run(tmp_path: Path, env: dict[str, str]) -> None:
+    from tests.test_create import UV
+
+    canary = tmp_path / "CANARY"
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "uv").write_text(f"#!/bin/sh\n: > '{canary}'\nexec '{UV}' \"$@\"\n")
+    (theirs / "uv").chmod(0o755)
+    theirs.chmod(0o777)  # writable by everyone: anyone could have put this uv there
+    p = project_with(tmp_path)
+    r = hook(p, _path_env(env, theirs))
+    assert activates(r.stdout, p / ".venv"), r.stderr
+    assert not canary.exists()
+
+
+def test_a_pyenv_version_inside_the_project_is_not_run(tmp_path: Path, env: dict[str, str]) -> None:
+    """pyenv's versions directory is the user's, but a name there may lead into the project."""
+    canary = tmp_path / "CANARY"
+    p = project_with(tmp_path)
+    canary_python(p / "shipped" / "bin" / "python3", canary)
+    pyenv = tmp_path / "pyenv"
+    (pyenv / "versions").mkdir(parents=True)
+    (pyenv / "versions" / "shipped").symlink_to(p / "shipped")
+    (p / ".python-version").write_text("shipped\n")
+    r = hook(p, {**env, "PYENV_ROOT": str(pyenv)})
+    assert "no installed Python matches" in r.stderr and not canary.exists()
+    assert not (p / ".venv").exists()
