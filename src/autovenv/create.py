@@ -179,6 +179,24 @@ def _relocate(tmp_venv: str, final_venv: str) -> None:
         fsops.replace(path + ".autovenv", path)
 
 
+def _make_build_dir(tmp: str) -> None:
+    """The empty directory the backend builds in, made here rather than by the backend: the
+    venv module builds into a directory that exists and keeps what it holds, and a project
+    could ship one by this name (for any pid) with a .pth file in it. What is there goes."""
+    try:
+        fsops.mkdir(tmp, 0o755)
+        return
+    except FileExistsError:
+        pass
+    if fs.isdir(tmp) and not fs.islink(tmp):
+        import shutil
+
+        shutil.rmtree(tmp)
+    else:
+        fsops.remove(tmp)
+    fsops.mkdir(tmp, 0o755)
+
+
 def remove_leftovers(venv: str, keep: str = "") -> None:
     """Temporary and old directories left by a creation that was killed (caller holds the lock),
     except `keep`, the one being built now."""
@@ -218,12 +236,7 @@ def build(
     tmp = backend.build_dir(venv)
     store = trust.TrustStore(env)
     try:
-        if not fsops.access(parent, fsops.W_OK):
-            try:  # the reason, in the words of the system (read-only file system, ...)
-                fsops.mkdir(tmp, 0o755)
-                fsops.rmdir(tmp)
-            except OSError as e:
-                raise _os_error(e, parent) from None
+        _make_build_dir(tmp)  # an OSError says why not, in the words of the system (read-only, ...)
         argv, what = backend.command(uv, interp.path, project, tmp)
         running = backend.Backend(argv, env, what)
         try:  # while it works: what does not need the new venv

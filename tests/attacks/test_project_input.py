@@ -488,3 +488,28 @@ def test_a_pyenv_version_inside_the_project_is_not_run(tmp_path: Path, env: dict
     r = hook(p, {**env, "PYENV_ROOT": str(pyenv)})
     assert "no installed Python matches" in r.stderr and not canary.exists()
     assert not (p / ".venv").exists()
+
+
+@pytest.mark.parametrize("shipped", ["directory", "symlink"])
+def test_a_shipped_build_directory_is_not_built_into(tmp_path: Path, env: dict[str, str], shipped: str) -> None:
+    """The venv module builds into a directory that exists and keeps what is in it: a project
+    that ships `.venv.autovenv-tmp-<pid>` with a .pth file must not get it into its venv."""
+    from autovenv import backend, config, create
+
+    canary = tmp_path / "CANARY"
+    p = project_with(tmp_path)
+    tmp = Path(backend.build_dir(str(p / ".venv")))  # this process's pid: the one a build uses
+    site = (tmp if shipped == "directory" else tmp_path / "elsewhere") / "lib" / "python3.12" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "evil.pth").write_text(f"import os; open({str(canary)!r}, 'w')\n")
+    if shipped == "symlink":
+        tmp.symlink_to(tmp_path / "elsewhere")
+    env = {**env, "PATH": BASE_PATH}  # the venv module
+    Path(env["AUTOVENV_CONFIG"]).write_text(f'python = "{pyenv_python("3.12")}"\npip = false\n')
+    cfg = config.load(str(p), env)
+    create.make(str(p), str(p / ".venv"), env, cfg, create.Progress(None, env))
+    assert not list((p / ".venv").rglob("evil.pth"))
+    subprocess.run([str(p / ".venv" / "bin" / "python"), "-c", "pass"], check=True, cwd="/")
+    assert not canary.exists()
+    if shipped == "symlink":
+        assert (tmp_path / "elsewhere" / "lib").exists()  # a symlink's target is not touched
