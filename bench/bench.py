@@ -48,6 +48,7 @@ class World:
         self.root = root
         self.home = root / "home"
         self.proj = root / "proj"
+        self.synced = root / "synced"  # consented (autovenv sync ran there) and in sync
         self.out = root / "elsewhere"
         self.sub = self.proj / "src" / "pkg"
         self.deep = self.proj.joinpath(*(f"d{i}" for i in range(1, DEPTH + 1)))
@@ -104,6 +105,16 @@ class World:
                        env={**self.env, "PATH": os.environ["PATH"], "UV_NO_CONFIG": "1"})
         # autovenv: trust the venv (as if autovenv had made it).
         self.run([self.av_command, "allow", str(self.proj)])
+        # A project autovenv has synced (an empty requirements file: nothing to download).
+        self.synced.mkdir()
+        (self.synced / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
+        (self.synced / "requirements.txt").write_text("# nothing to install\n")
+        subprocess.run([uv, "venv", "-q", "--python", os.path.realpath(sys.executable),
+                        str(self.synced / ".venv")], check=True, cwd="/",
+                       env={**self.env, "PATH": os.environ["PATH"], "UV_NO_CONFIG": "1"})
+        self.run([self.av_command, "allow", str(self.synced)])
+        self.run([self.av_command, "sync", str(self.synced)],
+                 env={**self.env, "PATH": f"{Path(uv).parent}:{BASE_PATH}"})
         if "direnv" in self.tools:
             (self.proj / ".envrc").write_text("export VIRTUAL_ENV=$PWD/.venv\nPATH_add .venv/bin\n")
             self.run(["direnv", "allow", str(self.proj)])
@@ -365,6 +376,8 @@ def process_level(w: World, rounds: int) -> tuple[dict[tuple[str, str], float], 
         cmd[0] = shutil.which(cmd[0]) or cmd[0]
         cases[(tool, "prompt")] = (cmd, inside, str(w.proj))
         cases[(tool, "cd_in")] = (cmd, outside, str(w.proj))
+        if tool == "autovenv":
+            cases[(tool, "cd_in_synced")] = (cmd, outside, str(w.synced))
         cases[(tool, "cd_sub")] = (cmd, inside, str(w.sub))
         cases[(tool, "cd_out")] = (cmd, inside, str(w.out))
         cases[(tool, "depth0")] = (cmd, outside, str(w.proj))
@@ -401,7 +414,7 @@ def process_level(w: World, rounds: int) -> tuple[dict[tuple[str, str], float], 
 
 
 INSTRUCTION_CASES = [("py", "py"), ("autovenv", "cd_in"), ("autovenv", "cd_out"),
-                     ("autovenv", "hook")]
+                     ("autovenv", "hook"), ("autovenv", "cd_in_synced")]
 
 
 def instructions(cases: Cases) -> dict[tuple[str, str], int]:
@@ -465,11 +478,19 @@ def report(w: World, proc: dict, shell_times: dict, counts: dict, instr: dict,
             return f"no process, {us(zt.get(label))} in zsh"
         return cell(tool, key)
 
+    def synced_cell(tool: str) -> str:
+        a, b = proc.get((tool, "cd_in_synced")), proc.get((tool, "cd_in"))
+        if a is None or b is None:
+            return "–"
+        return f"{cell(tool, 'cd_in_synced')}; added {(a - b) / py:+.3f}× py ({a - b:+.2f} ms)"
+
     hdr = "| situation | " + " | ".join(vers[t] for t in tools) + " |"
     lines += [hdr, "|---" * (len(tools) + 1) + "|"]
     rows = [
         ("prompt, nothing changed", lambda t: prompt_cell(t, "prompt")),
         ("`cd` into a project with a venv", lambda t: cell(t, "cd_in")),
+        ("`cd` into a project synced by `autovenv sync`, in sync (added: vs the row above)",
+         lambda t: synced_cell(t)),
         ("`cd` to a subdirectory of the project", lambda t: prompt_cell(t, "cd_sub")),
         ("`cd` out of the project", lambda t: cell(t, "cd_out")),
         ("the hook command (`autovenv hook zsh`, `direnv hook zsh`, `mise activate zsh`)",
@@ -517,11 +538,16 @@ def report(w: World, proc: dict, shell_times: dict, counts: dict, instr: dict,
                      "against py:")
         lines.append("")
         names = {"cd_in": "`cd` into the project", "cd_out": "`cd` out of the project",
+                 "cd_in_synced": "`cd` into a consented project in sync",
                  "hook": "`autovenv hook zsh` (cat of the kept text; callgrind does not count the "
                          "sh launcher before its exec)"}
         for (tool, key), n in instr.items():
             if tool == "autovenv":
                 lines.append(f"- {names[key]}: {n / base:.2f}× py ({n / 1e6:.1f} M vs {base / 1e6:.1f} M)")
+        a, b = instr.get(("autovenv", "cd_in_synced")), instr.get(("autovenv", "cd_in"))
+        if a and b:
+            lines.append(f"- added by a consented project in sync over the plain `cd` into a project: "
+                         f"{(a - b) / base:+.3f}× py ({(a - b) / 1e6:+.2f} M)")
         lines.append("")
     lines.append(targets(proc, shell_times, counts))
     lines.append("")
@@ -563,6 +589,10 @@ def targets(proc: dict, shell_times: dict, counts: dict) -> str:
         check(None if v is None else v <= 1.2 * py, f"{name}: {v / py:.2f}× py (≤ 1.2×)")
     v = proc.get(("autovenv", "hook"))
     check(None if v is None else v <= 1.2 * py, f"`autovenv hook zsh`: {v / py:.2f}× py (≤ 1.2×)")
+    a, b = proc.get(("autovenv", "cd_in_synced")), proc.get(("autovenv", "cd_in"))
+    check(None if a is None or b is None else a - b <= 0.05 * py,
+          f"cd into a consented project in sync: added {(a - b) / py:+.3f}× py over a plain "
+          "boundary cd (≤ 0.05×, issue 14)" if a and b else "cd into a consented project in sync")
     a, b = proc.get(("autovenv", "zsh_first")), proc.get(("empty", "zsh_first"))
     # Issue 12: no answer is kept for new shells (it would skip the helper's checks), so the
     # first prompt starts the helper once.

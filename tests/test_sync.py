@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -334,3 +335,74 @@ def test_bad_settings_are_one_message_each(tmp_path: Path, env: dict[str, str]) 
     assert any('sync must be "hint" or "auto"' in x for x in info["problems"])
     assert any("trusted entry 'relative/dir'" in x for x in info["problems"])
     assert info["sync_mode"] == "hint"
+
+
+# --- The hook's side (autosync.py, insync.py), through the helper as the snippets run it ------
+
+HELPER = str(Path(__file__).resolve().parent.parent / "src" / "autovenv" / "helper.py")
+
+
+def helper(p: Path, env: dict[str, str], shell: str = "bash", **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-I", "-S", HELPER, "export", shell], cwd=p,
+                          env={**env, "PWD": str(p), **extra}, capture_output=True, text=True, timeout=120)
+
+
+def auto_env(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    Path(env["AUTOVENV_CONFIG"]).write_text(f'sync = "auto"\ntrusted = ["{tmp_path}"]\n')
+    return env
+
+
+def test_bash_is_asked_to_sync_in_the_foreground_once(tmp_path: Path, env: dict[str, str], dists: Path) -> None:
+    p = syncpkgs.project(tmp_path / "proj", "proj", deps=("alpha",), uv_index=dists)
+    uv_lock(p, env)
+    auto_env(env, tmp_path)
+    first = helper(p, env)  # creates the venv; the sync is for the shell to run
+    assert f"export VIRTUAL_ENV='{p}/.venv'" in first.stdout
+    assert f"_autovenv_sync_dir=('{p}')" in first.stdout
+    assert installed(p / ".venv", "alpha") == {"alpha": ""}
+    again = helper(p, env, _AUTOVENV_SYNC_TRIED="1")  # the shell ran it (here: it did not)
+    assert "_autovenv_sync_dir=()" in again.stdout
+    r = av("sync", "--due", str(p), env=env)
+    assert r.returncode == 0 and installed(p / ".venv", "alpha") == {"alpha": "1.0"}
+    done = helper(p, env, _AUTOVENV_SYNC_TRIED="1")
+    record = syncstate.record_path(str(p), env)
+    assert f"_autovenv_synced=('{record}')" in done.stdout
+    assert f"'{p}/uv.lock' '{p}/pyproject.toml' '{p}/.venv/pyvenv.cfg'" in done.stdout
+    assert f"'0{p}/requirements.txt'" in done.stdout  # its appearance would matter
+
+
+def test_other_shells_are_synced_by_the_helper(tmp_path: Path, env: dict[str, str], dists: Path) -> None:
+    p = syncpkgs.project(tmp_path / "proj", "proj", deps=("alpha",), uv_index=dists)
+    uv_lock(p, env)
+    auto_env(env, tmp_path)
+    r = helper(p, env, shell="elvish")
+    assert r.returncode == 0 and "uv sync --locked" in r.stderr
+    assert installed(p / ".venv", "alpha") == {"alpha": "1.0"}
+    assert f"set-env VIRTUAL_ENV '{p}/.venv'" in r.stdout
+
+
+def test_sync_due_does_nothing_without_consent_or_auto(tmp_path: Path, env: dict[str, str], dists: Path) -> None:
+    p = syncpkgs.project(tmp_path / "proj", "proj", deps=("alpha",), uv_index=dists)
+    uv_lock(p, env)
+    assert av("create", str(p), env=env).returncode == 0
+    r = av("sync", "--due", str(p), env=env)  # not consented
+    assert r.returncode == 0 and r.stderr == "" and installed(p / ".venv", "alpha") == {"alpha": ""}
+    assert av("allow", str(p), env=env).returncode == 0
+    r = av("sync", "--due", str(p), env=env)  # consented, but sync = "hint"
+    assert r.returncode == 0 and installed(p / ".venv", "alpha") == {"alpha": ""}
+    assert status(p, env)["consent"] is True
+
+
+def test_hint_once_per_session_and_again_after_a_new_sync(tmp_path: Path, env: dict[str, str], dists: Path) -> None:
+    p = syncpkgs.project(tmp_path / "proj", "proj", deps=("alpha",), uv_index=dists)
+    uv_lock(p, env)
+    assert av("sync", str(p), env=env).returncode == 0
+    (p / "uv.lock").write_text((p / "uv.lock").read_text() + "\n# changed\n")
+    first = helper(p, env)
+    assert "is out of date (uv.lock changed)" in first.stderr
+    said = next(shlex.split(line.split("=", 1)[1][1:-1])[0] for line in first.stdout.splitlines()
+                if line.startswith("_autovenv_said=("))
+    assert "is out of date" not in helper(p, env, _AUTOVENV_SAID=said).stderr
+    assert av("sync", str(p), env=env).returncode == 0
+    (p / "uv.lock").write_text((p / "uv.lock").read_text() + "\n# again\n")
+    assert "is out of date (uv.lock changed)" in helper(p, env, _AUTOVENV_SAID=said).stderr

@@ -21,56 +21,56 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from autovenv import syncstate
     from autovenv.export import Messages
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
 
-    Record = object
-else:
-    from autovenv.records import Record, dataclass
+    # What on_entry says: for the prompt, the sync record then the inputs that must not become
+    # newer than it, and the "0path" inputs whose appearance matters; and the project the
+    # shell should run `autovenv sync --due` for now ('' when none). A plain tuple: a record
+    # class costs a boundary cd more than the rest of this module (hence no dataclass here).
+    Decision = tuple[tuple[str, ...], tuple[str, ...], str]
 
-from autovenv import fs, syncstate
+from autovenv import fs, locations
+from autovenv.insync import INPUTS
 
-
-@dataclass(frozen=True)
-class Decision(Record):
-    newer: tuple[str, ...] = ()  # for the prompt: the sync record, then inputs not to be newer
-    absent: tuple[str, ...] = ()  # for the prompt: "0path" inputs whose appearance matters
-    sync_dir: str = ""  # the shell should run `autovenv sync --due` for this project now
-
-
-NOTHING = Decision()
+NOTHING: Decision = ((), (), "")
+# Bytes without which a user config cannot set `sync` or `trusted` (a \u escape could spell
+# them in a quoted key): a file without them is not parsed on the hook path.
+_MENTIONS = (b"sync", b"trusted", b"\\u", b"\\U")
 
 
 def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages,
              just_made: bool = False, foreground: bool = False) -> Decision:
-    """Sync or hint as the state and the settings say. `foreground`: the shell runs a due sync
-    itself (Ctrl-C then reaches the installer and not the helper, and the venv is active while
-    it runs); otherwise it runs here, before the answer."""
-    state = syncstate.state(project, venv, env)
-    if state.state == syncstate.IN_SYNC:  # the usual case: no settings read, nothing said
-        return _watch(state)
+    """Sync or hint, for a venv insync.py did not find in sync. `foreground`: the shell runs a
+    due sync itself (Ctrl-C then reaches the installer and not the helper, and the venv is
+    active while it runs); otherwise it runs here, before the answer."""
     tried = env.get("_AUTOVENV_SYNC_TRIED") == "1"  # the shell has just run the sync
-    if state.state == syncstate.LAST_FAILED:
-        _said_failure(state, venv, messages, quietly=tried)  # `sync --due` has said it
-        return _watch(state)
-    from autovenv import config, consent
+    record = locations.sync_record(env, project)
+    state: syncstate.State | None = None
+    if fs.lexists(record):  # else never synced: the usual case for a venv filled by hand
+        from autovenv import syncstate
 
-    # `sync` and `trusted` are the user's alone: the project's pyproject.toml is not read here
-    # (settingscheck reports a malformed file; the sync itself reads `requirements`).
-    mode = config.load(None, env).sync
-    if mode == "auto" and not tried and consent.reason(project, env):
-        if foreground:
-            return Decision(sync_dir=project)
-        return _watch(_sync(project, venv, env, messages))
+        state = syncstate.state(project, venv, env)
+        if state.state == syncstate.IN_SYNC:  # rewritten with the same bytes (a checkout)
+            return _watch(state)
+        if state.state == syncstate.LAST_FAILED:
+            _said_failure(state, venv, messages, quietly=tried)  # `sync --due` has said it
+            return _watch(state)
+    if _user_mode(env) == "auto" and not tried:
+        from autovenv.consent import reason
+
+        if reason(project, env):
+            if foreground:
+                return (), (), project
+            return _watch(_sync(project, venv, env, messages))
     # One hint per shell session for each state the venv falls out of sync from (the record of
     # the last sync tells them apart: after `autovenv sync`, the next change is news again).
-    key = f"sync-hint:{venv}:{_attempt(state)}"
+    key = f"sync-hint:{venv}:{_attempt(record)}"
     if key in messages.said:  # said in this session: the prompt has nothing more to watch for
         return NOTHING
-    if state.state == syncstate.OUT_OF_DATE:
+    if state is not None and state.changed:
         messages.once(key, f"{venv} is out of date ({state.changed}); " + _how(project, env))
-    elif _has_inputs(project):
+    elif any(fs.isfile(fs.join(project, n)) for n in INPUTS):
         if just_made:
             messages.once(key, f"{venv} has none of the project's dependencies yet; " + _how(project, env))
         else:  # a venv filled by hand is left in peace, unless an input changed after that
@@ -81,6 +81,16 @@ def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages
                 messages.once(key, f"{', '.join(newer)} changed after the last install into {venv}; "
                               + _how(project, env))
     return NOTHING
+
+
+def _user_mode(env: Mapping[str, str]) -> str:
+    """The user config's `sync` ("hint" unless it says "auto"), parsed only when it may say so."""
+    data = fs.read_small(locations.config_file(env))
+    if not any(word in data for word in _MENTIONS):
+        return "hint"
+    from autovenv import config
+
+    return config.load(None, env).sync
 
 
 def _how(project: str, env: Mapping[str, str]) -> str:
@@ -94,35 +104,33 @@ def _how(project: str, env: Mapping[str, str]) -> str:
 
 
 def _watch(state: syncstate.State) -> Decision:
-    if state.state == syncstate.OUT_OF_DATE or not state.present or not fs.lexists(state.record):
+    if state.changed or not state.present or not fs.lexists(state.record):
         return NOTHING
-    return Decision((state.record, *state.present), tuple("0" + p for p in state.absent))
+    return (state.record, *state.present), tuple("0" + p for p in state.absent), ""
 
 
-def _attempt(state: syncstate.State) -> str:
+def _attempt(record: str) -> str:
     """Which sync the record is of (its mtime is when that sync started); 'never' when none."""
     try:
-        return str(fs.stat(state.record).st_mtime_ns)
+        return str(fs.stat(record).st_mtime_ns)
     except OSError:
         return "never"
 
 
 def _said_failure(state: syncstate.State, venv: str, messages: Messages, quietly: bool = False) -> None:
     """One message per attempt (`quietly`: it has been said; only remember that)."""
-    attempt = _attempt(state)
+    key = f"sync-failed:{venv}:{_attempt(state.record)}"
     if quietly:
-        messages.said_elsewhere(f"sync-failed:{venv}:{attempt}")
-        return
-    if state.interrupted:
-        text = f"the last sync of {venv} was interrupted; autovenv sync finishes it"
+        messages.said_elsewhere(key)
+    elif state.interrupted:
+        messages.once(key, f"the last sync of {venv} was interrupted; autovenv sync finishes it")
     else:
-        text = f"{state.message} (log: {state.log}); autovenv sync tries again"
-    messages.once(f"sync-failed:{venv}:{attempt}", text)
+        messages.once(key, f"{state.message} (log: {state.log}); autovenv sync tries again")
 
 
 def _sync(project: str, venv: str, env: Mapping[str, str], messages: Messages) -> syncstate.State:
     """Sync now, the installer's output on the terminal; the state afterwards."""
-    from autovenv import config, sync
+    from autovenv import config, sync, syncstate
 
     settings = config.load(project, env)
     try:
@@ -132,14 +140,10 @@ def _sync(project: str, venv: str, env: Mapping[str, str], messages: Messages) -
     except KeyboardInterrupt:  # outside the installer's run (waiting for the lock)
         messages.once("sync-interrupted:" + venv,
                       f"syncing {venv} was interrupted; autovenv sync finishes it")
-        return syncstate.State(syncstate.OUT_OF_DATE)
+        return syncstate.State(syncstate.OUT_OF_DATE, "interrupted")
     else:
         if outcome.code and outcome.message:
             state = syncstate.state(project, venv, env)
             _said_failure(state, venv, messages)
             return state
     return syncstate.state(project, venv, env)
-
-
-def _has_inputs(project: str) -> bool:
-    return any(fs.isfile(fs.join(project, n)) for n in syncstate.INPUTS)

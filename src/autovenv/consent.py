@@ -49,6 +49,10 @@ def withdraw(project: str, env: Mapping[str, str]) -> None:
 def trusted_dir(real_path: str, env: Mapping[str, str]) -> str:
     """The entry of the user config's `trusted` that `real_path` lies in (as written there),
     '' when none. Entries are resolved (~, symbolic links) before comparing."""
+    # Not parsed on the hook path unless the file may say `trusted` (a \u escape could spell it).
+    data = fs.read_small(locations.config_file(env))
+    if b"trusted" not in data and b"\\u" not in data and b"\\U" not in data:
+        return ""
     from autovenv import config
 
     for entry in config.load(None, env).trusted:

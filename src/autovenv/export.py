@@ -155,13 +155,19 @@ def decide(env: Mapping[str, str], messages: Messages, foreground_sync: bool = F
             f"not activating {real}: {health.problem} (fix: {health.fix})",
         )
         return Answer(plan.Deactivate(), where)
-    # Its requirements: in sync (a few stats), else synced now or hinted at (autosync.py).
+    # Its requirements: in sync (a read and a few stats), else synced now or hinted at.
+    from autovenv import insync
+
+    in_sync = insync.watch(finding.holder, real, env)
+    if in_sync is not None:
+        return Answer(activation(finding, env, real), where.with_sync(*in_sync))
     from autovenv import autosync
 
-    sync = autosync.on_entry(finding.holder, real, env, messages, just_made, foreground_sync)
-    if sync.newer or sync.absent:
-        where = where.with_sync(sync.newer, sync.absent)
-    return Answer(activation(finding, env, real), where, sync.sync_dir)
+    newer, absent, sync_dir = autosync.on_entry(finding.holder, real, env, messages, just_made,
+                                                 foreground_sync)
+    if newer or absent:
+        where = where.with_sync(newer, absent)
+    return Answer(activation(finding, env, real), where, sync_dir)
 
 
 def shell_word(path: str) -> str:

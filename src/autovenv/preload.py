@@ -56,7 +56,7 @@ ON_DEMAND = (
     "autovenv.locations",
     "autovenv.settingscheck",
     "autovenv.trust",
-    "autovenv.syncstate",
+    "autovenv.insync",
     "autovenv.autosync",
     "autovenv.hookcache",
 )
@@ -73,6 +73,7 @@ ON_CREATION = (
     "autovenv.create",
     "autovenv.interpreters",
     "autovenv.pipwheel",
+    "autovenv.syncstate",
     "autovenv.consent",
     "autovenv.sync",
 )

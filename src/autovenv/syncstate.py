@@ -1,4 +1,4 @@
-"""Is a venv in sync with its project's requirements? Read from files alone, on the hook path.
+"""Is a venv in sync with its project's requirements, and if not, why? From files alone.
 
 After each sync autovenv keeps a record (locations.sync_record): the result (ok, failed,
 interrupted), the venv it went into (the identity of its pyvenv.cfg, so a re-made venv counts
@@ -9,7 +9,8 @@ prompt can notice a later change of an input with the shell's `-nt` test alone.
 The inputs are the lock and requirements files and pyproject.toml (INPUTS), plus the files the
 settings' `requirements` list names. Comparing costs one read and a stat per input; a file
 whose stat key changed is hashed, and when its bytes are the same (a `git checkout` that
-rewrote it, a `touch`) the record is refreshed instead of calling the venv out of date.
+rewrote it, a `touch`) the record is refreshed instead of calling the venv out of date. (The
+hook asks insync.py first, which answers the usual case, in sync, with stats alone.)
 """
 
 from __future__ import annotations
@@ -25,11 +26,9 @@ else:
     from autovenv.records import Record, dataclass
 
 from autovenv import fs, locations
+from autovenv.insync import HEADER, INPUTS, OK, parse
 
-HEADER = "autovenv-sync 1\n"
-# The files whose change means the venv may need a sync (first ones choose the tool, sync.py).
-INPUTS = ("uv.lock", "poetry.lock", "pdm.lock", "requirements.txt", "pyproject.toml")
-OK, FAILED, INTERRUPTED = "ok", "failed", "interrupted"
+FAILED, INTERRUPTED = "failed", "interrupted"
 
 # The states `status` and the hook report.
 IN_SYNC, OUT_OF_DATE, NEVER, LAST_FAILED = "in sync", "out of date", "never synced", "last sync failed"
@@ -79,22 +78,15 @@ def venv_identity(venv: str) -> str:
 
 
 def read(path: str) -> SyncRecord | None:
-    """The record at `path`; None when absent or not one. (fs.read_small, not
-    fsops.read_records: the hook reads this at each boundary `cd`, and fsops is not loaded.)"""
-    text = fs.read_small(path).decode("utf-8", "surrogateescape")
-    if not text.startswith(HEADER):
+    """The record at `path`; None when absent or not one."""
+    parsed = parse(fs.read_small(path).decode("utf-8", "surrogateescape"))
+    if parsed is None:
         return None
-    fields: dict[str, str] = {}
-    inputs = []
-    for rec in (line.split("\t") for line in text[len(HEADER):].split("\n") if line):
-        if rec[0] == "input" and len(rec) == 4:
-            inputs.append(Input(rec[1], rec[2], rec[3]))
-        elif len(rec) == 2:
-            fields[rec[0]] = rec[1]
+    fields, rows = parsed
     if "venv" not in fields or fields.get("result") not in (OK, FAILED, INTERRUPTED):
         return None
     return SyncRecord(fields["venv"], fields["result"], fields.get("log", ""),
-                      fields.get("message", ""), tuple(inputs))
+                      fields.get("message", ""), tuple(Input(*row) for row in rows))
 
 
 def write(path: str, record: SyncRecord, started_ns: int) -> None:
