@@ -31,19 +31,17 @@ if TYPE_CHECKING:
     Decision = tuple[tuple[str, ...], tuple[str, ...], str]
 
 from autovenv import fs, locations
-from autovenv.insync import INPUTS
+from autovenv.insync import INPUTS, may_say_auto
 
 NOTHING: Decision = ((), (), "")
-# Bytes without which a user config cannot set `sync` or `trusted` (a \u escape could spell
-# them in a quoted key): a file without them is not parsed on the hook path.
-_MENTIONS = (b"sync", b"trusted", b"\\u", b"\\U")
 
 
 def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages,
              just_made: bool = False, foreground: bool = False) -> Decision:
-    """Sync or hint, for a venv insync.py did not find in sync. `foreground`: the shell runs a
-    due sync itself (Ctrl-C then reaches the installer and not the helper, and the venv is
-    active while it runs); otherwise it runs here, before the answer."""
+    """Sync or hint, for a venv insync.check found something to do or say about.
+    `foreground`: the shell runs a due sync itself (Ctrl-C then reaches the installer and not
+    the helper, and the venv is active while it runs); otherwise it runs here, before the
+    answer."""
     tried = env.get("_AUTOVENV_SYNC_TRIED") == "1"  # the shell has just run the sync
     record = locations.sync_record(env, project)
     state: syncstate.State | None = None
@@ -85,8 +83,7 @@ def on_entry(project: str, venv: str, env: Mapping[str, str], messages: Messages
 
 def _user_mode(env: Mapping[str, str]) -> str:
     """The user config's `sync` ("hint" unless it says "auto"), parsed only when it may say so."""
-    data = fs.read_small(locations.config_file(env))
-    if not any(word in data for word in _MENTIONS):
+    if not may_say_auto(env):
         return "hint"
     from autovenv import config
 

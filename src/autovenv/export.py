@@ -158,9 +158,9 @@ def decide(env: Mapping[str, str], messages: Messages, foreground_sync: bool = F
     # Its requirements: in sync (a read and a few stats), else synced now or hinted at.
     from autovenv import insync
 
-    in_sync = insync.watch(finding.holder, real, env)
-    if in_sync is not None:
-        return Answer(activation(finding, env, real), where.with_sync(*in_sync))
+    quiet = insync.check(finding.holder, real, env, just_made)
+    if quiet is not None:
+        return Answer(activation(finding, env, real), where.with_sync(*quiet) if quiet[0] else where)
     from autovenv import autosync
 
     newer, absent, sync_dir = autosync.on_entry(finding.holder, real, env, messages, just_made,

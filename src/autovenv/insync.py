@@ -36,16 +36,31 @@ def parse(text: str) -> tuple[dict[str, str], list[list[str]]] | None:
     return fields, inputs
 
 
-def watch(project: str, venv: str, env: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """In sync: what the prompt compares (the record, then the inputs and pyvenv.cfg, which must
-    not be newer: `-nt`) and the inputs whose appearance matters ("0path"). None otherwise.
-    `project` is a real path (discovery's)."""
+def may_say_auto(env: Mapping[str, str]) -> bool:
+    """Can the user config say `sync = "auto"` (or name `trusted` directories)? Without these
+    bytes it cannot, and it is not parsed on the hook path (a \\u escape could spell a key)."""
+    data = fs.read_small(locations.config_file(env))
+    return any(word in data for word in (b"sync", b"trusted", b"\\u", b"\\U"))
+
+
+def check(project: str, venv: str, env: Mapping[str, str],
+          just_made: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """When there is nothing to do or say: what the prompt compares (the record, then the
+    inputs and pyvenv.cfg, which must not be newer: `-nt`; empty when never synced) and the
+    inputs whose appearance matters ("0path"). None when autosync.py must look. `project` is
+    a real path (discovery's)."""
     from autovenv.trust import identity
 
     record = locations.sync_record(env, project)
     parsed = parse(fs.read_small(record).decode("utf-8", "surrogateescape"))
     if parsed is None:
-        return None
+        # Never synced (a venv filled by hand, the usual case): quiet unless the venv is new,
+        # sync = "auto" is possible, or an input changed after its last install.
+        from autovenv.venvs import changed_since_sync
+
+        if just_made or may_say_auto(env) or changed_since_sync(venv, project):
+            return None
+        return (), ()
     fields, inputs = parsed
     if fields.get("result") != OK or fields.get("venv") != identity(venv):
         return None
