@@ -225,6 +225,12 @@ UNIT_US = {"micros": 1.0, "millis": 1e3, "secs": 1e6, "mins": 6e7}
 def parse_times(shell: str, stdout: str, stderr: str) -> dict[str, list[float]]:
     """label -> per-operation times in microseconds."""
     out: dict[str, list[float]] = {}
+    if shell == "pwsh":  # "T label microseconds-per-operation", on stderr (prompts write stdout)
+        for line in stderr.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[0] == "T":
+                out.setdefault(parts[1], []).append(float(parts[2]))
+        return out
     if shell != "fish":
         for line in stdout.splitlines():
             parts = line.split()
@@ -287,6 +293,118 @@ def in_shell(w: World, shell: str, tool: str, reps: int, fast_n: int, slow_n: in
     if not times:
         raise RuntimeError(f"{tool} in {shell}: no timings\n{done.stderr[-2000:]}")
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+# --- PowerShell ----------------------------------------------------------------------------------
+
+# The hook's cost inside pwsh: `prompt` timed with a Stopwatch, each tool in its own pwsh beside
+# one with no hook, all in one run. The boundary cd is compared with a bare `python -I -S -c
+# pass` started from the same pwsh (what a process costs there at all).
+PWSH_BENCH = r"""
+$ErrorActionPreference = 'Stop'
+function global:prompt { '$ ' }
+__HOOK__
+$proj = $env:BENCH_PROJ; $src = $env:BENCH_SRC; $pkg = $env:BENCH_PKG; $out = $env:BENCH_OUT
+$py = $env:BENCH_PY
+$fast = [int]$env:BENCH_FAST_N; $slow = [int]$env:BENCH_SLOW_N
+$sw = [System.Diagnostics.Stopwatch]::new()
+function Measure-Per([string]$label, [scriptblock]$body, [int]$n, [int]$ops) {
+    $sw.Restart()
+    for ($i = 0; $i -lt $n; $i++) { & $body }
+    $sw.Stop()
+    [Console]::Error.WriteLine("T $label " + ($sw.Elapsed.TotalMilliseconds * 1000 / ($n * $ops)))
+}
+Set-Location $src; $null = prompt
+for ($r = 0; $r -lt [int]$env:BENCH_REPS; $r++) {
+    Measure-Per prompt { $null = prompt } $fast 1
+    Measure-Per cd_within { Set-Location $pkg; $null = prompt; Set-Location $src; $null = prompt } $fast 2
+    Measure-Per cd_in_out { Set-Location $proj; $null = prompt; Set-Location $out; $null = prompt } $slow 2
+    Measure-Per py { & $py -I -S -c pass } $slow 1
+    Set-Location $src; $null = prompt
+}
+"""
+
+
+def pwsh_hook_line(w: World, tool: str) -> str:
+    gen = {"none": "", "autovenv": f"& '{w.av_command}' hook pwsh",
+           "mise": f"& '{shutil.which('mise')}' activate pwsh"}[tool]
+    return f"Invoke-Expression ({gen} | Out-String)" if gen else ""
+
+
+def pwsh_tools(w: World) -> list[str]:
+    return ["none", *(t for t in w.tools if t in ("autovenv", "mise"))]
+
+
+def in_pwsh(w: World, tool: str, reps: int, fast_n: int, slow_n: int) -> dict[str, float]:
+    """Median microseconds per operation in one pwsh with `tool`'s hook (or none)."""
+    script = w.root / f"pwsh-{tool}.ps1"
+    script.write_text(PWSH_BENCH.replace("__HOOK__", pwsh_hook_line(w, tool)))
+    env = {**w.env, "BENCH_PROJ": str(w.proj), "BENCH_SRC": str(w.sub.parent),
+           "BENCH_PKG": str(w.sub), "BENCH_OUT": str(w.out), "BENCH_PY": w.av_python,
+           "BENCH_FAST_N": str(fast_n), "BENCH_SLOW_N": str(slow_n), "BENCH_REPS": str(reps)}
+    done = subprocess.run(["pwsh", "-NoLogo", "-NoProfile", "-NonInteractive", "-File", str(script)],
+                          env=env, cwd=str(w.root), text=True, capture_output=True, timeout=900)
+    times = parse_times("pwsh", done.stdout, done.stderr)
+    if done.returncode or not times:
+        raise RuntimeError(f"pwsh / {tool}: no timings\n{done.stderr[-2000:]}")
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def pwsh_first_prompt(w: World, rounds: int) -> dict[str, float]:
+    """A new pwsh started in the project, its profile read, up to its first prompt: median ms."""
+    cases = {}
+    for tool in pwsh_tools(w):
+        profile = w.root / f"profile-{tool}.ps1"
+        profile.write_text("function global:prompt { '$ ' }\n" + pwsh_hook_line(w, tool) + "\n")
+        argv = [shutil.which("pwsh") or "pwsh", "-NoLogo", "-NoProfile", "-NonInteractive",
+                "-Command", f". '{profile}'; $null = prompt"]
+        cases[tool] = (argv, w.env, str(w.proj))
+    samples: dict[str, list[float]] = {k: [] for k in cases}
+    for k in cases:
+        spawn_time(*cases[k])
+    for _ in range(rounds):
+        for k in random.sample(list(cases), len(cases)):
+            samples[k].append(spawn_time(*cases[k]))
+    os.chdir(REPO)
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def pwsh_report(w: World, times: dict[str, dict[str, float]], first: dict[str, float]) -> str:
+    tools = [t for t in pwsh_tools(w) if t != "none"]
+    base = times["none"]
+    lines = ["PowerShell (pwsh " + version(["pwsh", "--version"]).split()[-1] + "): `prompt` timed "
+             "inside pwsh with a Stopwatch, each hook in its own pwsh, minus a pwsh with no hook; "
+             "the boundary `cd` against a bare `python -I -S -c pass` started from that pwsh.", "",
+             "| situation (added to a bare pwsh) | " + " | ".join(tools) + " | target |",
+             "|---" * (len(tools) + 2) + "|"]
+
+    def added(tool: str, key: str) -> float:
+        return times[tool][key] - base[key]
+
+    def ms(v: float) -> str:
+        return f"{v / 1000:+.3f} ms"
+
+    rows = [("prompt, nothing changed", lambda t: ms(added(t, "prompt")), "≤ 0.15 ms"),
+            ("`cd` within the project", lambda t: ms(added(t, "cd_within")), "≤ 0.5 ms"),
+            ("`cd` across the boundary, vs py from the same pwsh",
+             lambda t: f"{added(t, 'cd_in_out') / times[t]['py']:.2f}× ({ms(added(t, 'cd_in_out'))}"
+                       f", py {times[t]['py'] / 1000:.1f} ms)", "≤ 1.2×"),
+            ("new pwsh in the project → first prompt, vs no hook",
+             lambda t: f"{first[t] / first['none']:.2f}× ({first[t]:.0f} vs {first['none']:.0f} ms)",
+             "")]
+    for name, f, target in rows:
+        lines.append(f"| {name} | " + " | ".join(f(t) for t in tools) + f" | {target} |")
+    return "\n".join(lines)
+
+
+def pwsh_targets(times: dict[str, dict[str, float]]) -> list[tuple[bool, str]]:
+    """Issue 17's targets for autovenv in pwsh: (met, text)."""
+    a, base = times["autovenv"], times["none"]
+    prompt, within = a["prompt"] - base["prompt"], a["cd_within"] - base["cd_within"]
+    boundary = (a["cd_in_out"] - base["cd_in_out"]) / a["py"]
+    return [(prompt <= 150, f"pwsh: prompt, nothing changed: +{prompt / 1000:.3f} ms (≤ 0.15 ms)"),
+            (within <= 500, f"pwsh: cd within the project: +{within / 1000:.3f} ms (≤ 0.5 ms)"),
+            (boundary <= 1.2, f"pwsh: boundary cd: {boundary:.2f}× py from pwsh (≤ 1.2×)")]
 
 
 # --- Process counts ------------------------------------------------------------------------------
@@ -611,6 +729,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, help="process-level rounds (default 40, quick 8)")
     parser.add_argument("--reps", type=int, help="in-shell repetitions (default 9, quick 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--pwsh-only", action="store_true", help="only the PowerShell rows")
     args = parser.parse_args()
     args.rounds = args.rounds or (8 if args.quick else 40)
     args.reps = args.reps or (3 if args.quick else 7)
@@ -625,6 +744,19 @@ def main() -> int:
         def log(m: str) -> None:
             return print(f"bench: {m}", file=sys.stderr, flush=True)
         log(f"tools: {', '.join(w.tools)}; shells: {', '.join(shells)}")
+        pwsh_text = ""
+        if shutil.which("pwsh"):
+            pwsh_times = {}
+            for tool in pwsh_tools(w):
+                log(f"in-pwsh / {tool}")
+                pwsh_times[tool] = in_pwsh(w, tool, args.reps, fast_n * 5, slow_n * 4)
+            log("pwsh first prompt")
+            first = pwsh_first_prompt(w, max(3, args.rounds // 4))
+            pwsh_text = pwsh_report(w, pwsh_times, first) + "\n\nTargets (issue 17), autovenv:\n\n" + "\n".join(
+                f"- {'met' if ok else '**missed**'}: {text}" for ok, text in pwsh_targets(pwsh_times))
+        if args.pwsh_only:
+            print(pwsh_text or "bench: pwsh is not installed")
+            return 0
         shell_times: dict = {}
         counts: dict = {}
         for shell in shells:
@@ -641,6 +773,8 @@ def main() -> int:
         log("instruction counts")
         instr = instructions(cases)
         print(report(w, proc, shell_times, counts, instr, args, time.monotonic() - started))
+        if pwsh_text:
+            print("\n" + pwsh_text)
     finally:
         os.chdir(REPO)
         if args.keep:

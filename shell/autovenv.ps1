@@ -1,7 +1,9 @@
-# autovenv hook for PowerShell. Load it with:  Invoke-Expression (& autovenv hook pwsh | Out-String)
-# The helper decides; this file only asks it when something changed, and evaluates the answer.
-# Commands are module-qualified (Microsoft.PowerShell.Management\Test-Path) so that no user
-# alias or function can stand in for them; everything else is .NET or the language itself.
+# autovenv hook for PowerShell 7 (pwsh). Load it with:  Invoke-Expression (& autovenv hook pwsh | Out-String)
+# The helper decides; this file only asks it when something changed, and applies the answer.
+# On the way to a prompt there is only .NET and the language itself: a cmdlet or a function
+# call costs tens of microseconds. The few cmdlets left are module-qualified, so that no user
+# alias or function can stand in for them. The code is clean under Set-StrictMode -Version
+# Latest (a profile may set it, and it holds in every function the prompt calls).
 
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 $global:_autovenv_python = __AUTOVENV_PYTHON__
@@ -10,118 +12,27 @@ $global:_autovenv_helper = __AUTOVENV_HELPER__
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
 # the current directory and it, or a watched path ("0path"/"1path") stops (not) existing.
-# The helper sets each of these as an array; single values are read as @(...)[0].
+# The answer sets each of these as a list (_autovenv_apply); single values are item [0].
 $global:_autovenv_scope = @('')
 $global:_autovenv_probes = @()
 $global:_autovenv_globs = @()
 $global:_autovenv_watch = @()
+$global:_autovenv_watch_present = @()
+$global:_autovenv_watch_absent = @()
 $global:_autovenv_answer = @('')
 $global:_autovenv_said = @('')
-$global:_autovenv_pwd = $null
-$global:_autovenv_seen = $null
+$global:_autovenv_pwd = ''
+$global:_autovenv_seen = ''
 $global:_autovenv_stale = $true
 $global:_autovenv_failed = $false
-# Paths compare as the file system does: without case on Windows.
-$global:_autovenv_case = if ([System.IO.Path]::DirectorySeparatorChar -eq '\') {
-    [System.StringComparison]::OrdinalIgnoreCase
-} else {
-    [System.StringComparison]::Ordinal
-}
+# The directory, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
+$global:_autovenv_key = ''
+$global:_autovenv_prefix = ''
 
-# Does the last answer still hold for $dir? Test-Path -LiteralPath and .NET only.
-function global:_autovenv_in_scope([string]$dir) {
-    $scope = [string]@($global:_autovenv_scope)[0]
-    if (-not $scope) { return $false }
-    $sep = [string][System.IO.Path]::DirectorySeparatorChar
-    # '/' holds everywhere (it is what the helper says when the answer depends on no directory).
-    if ($scope -ne '/' -and -not [string]::Equals($dir, $scope, $global:_autovenv_case) -and
-            -not $dir.StartsWith($scope.TrimEnd($sep) + $sep, $global:_autovenv_case)) {
-        return $false
-    }
-    while ($dir -and -not [string]::Equals($dir, $scope, $global:_autovenv_case)) {
-        $item = [System.IO.DirectoryInfo]::new($dir)
-        if ($item.Attributes -ne -1 -and ($item.Attributes -band [System.IO.FileAttributes]::ReparsePoint)) {
-            return $false
-        }
-        foreach ($name in $global:_autovenv_probes) {
-            if (Microsoft.PowerShell.Management\Test-Path -LiteralPath ([System.IO.Path]::Combine($dir, $name))) {
-                return $false
-            }
-        }
-        foreach ($pattern in $global:_autovenv_globs) {
-            # The directory is taken literally; only the pattern has wildcards.
-            try {
-                foreach ($hit in [System.IO.Directory]::EnumerateFileSystemEntries($dir, $pattern)) { return $false }
-            } catch { return $false }
-        }
-        $dir = [System.IO.Path]::GetDirectoryName($dir)
-    }
-    return ($scope -eq '/' -or [bool]$dir)
-}
-
-# Has any watched path appeared or disappeared?
-function global:_autovenv_watch_changed {
-    foreach ($entry in $global:_autovenv_watch) {
-        $exists = Microsoft.PowerShell.Management\Test-Path -LiteralPath $entry.Substring(1)
-        if ($exists -ne $entry.StartsWith('1')) { return $true }
-    }
-    return $false
-}
-
-# Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
-function global:_autovenv_run([string]$dir) {
-    $rc = 127
-    $out = $null
-    if ((Microsoft.PowerShell.Management\Test-Path -LiteralPath $global:_autovenv_python -PathType Leaf) -and
-            (Microsoft.PowerShell.Management\Test-Path -LiteralPath $global:_autovenv_helper -PathType Leaf)) {
-        # PowerShell does not keep $env:PWD current; the helper reads the directory from it.
-        $saved = @{ PWD = $env:PWD }
-        $encoding = [Console]::OutputEncoding
-        try {
-            $env:PWD = $dir
-            $env:_AUTOVENV_SAID = [string]@($global:_autovenv_said)[0]
-            $env:_AUTOVENV_ANSWER = [string]@($global:_autovenv_answer)[0]
-            # The helper writes UTF-8; without this Windows decodes it with the OEM code page.
-            try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
-            if ($global:_autovenv_failed) {
-                $out = & $global:_autovenv_python -I -S $global:_autovenv_helper export pwsh 2>$null
-            } else {
-                $out = & $global:_autovenv_python -I -S $global:_autovenv_helper export pwsh
-            }
-            $rc = $LASTEXITCODE
-        } catch {
-            $rc = 126
-        } finally {
-            try { [Console]::OutputEncoding = $encoding } catch { }
-            if ($null -eq $saved.PWD) {
-                Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:PWD -ErrorAction Ignore
-            } else {
-                $env:PWD = $saved.PWD
-            }
-            Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:_AUTOVENV_SAID -ErrorAction Ignore
-            Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:_AUTOVENV_ANSWER -ErrorAction Ignore
-        }
-    }
-    if ($rc -eq 0) {
-        # Output arrives as lines; a value's own newlines come back as "`n".
-        $text = @($out) -join "`n"
-        if ($text) { Microsoft.PowerShell.Utility\Invoke-Expression $text }
-        $global:_autovenv_failed = $false
-    } else {
-        $global:_autovenv_scope = @('')
-        if (-not $global:_autovenv_failed) {
-            $Host.UI.WriteErrorLine("autovenv: the hook failed (exit $rc); the shell works, venvs are not switched. Run: autovenv doctor")
-        }
-        $global:_autovenv_failed = $true
-    }
-}
-
-# Runs before each prompt: no process unless the directory left the answer's scope, a watched
-# path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
-function global:_autovenv_hook {
-    Microsoft.PowerShell.Core\Set-StrictMode -Off
-    # The file system directory, even while the location is in another provider (Env:, HKLM:).
-    $dir = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+# --- Hook: runs before a prompt whose fast path (inline in the prompt, at the end) saw a change ---
+# No process unless the directory left the answer's scope, a watched path changed,
+# AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
+function global:_autovenv_hook([string]$dir) {
     if ($dir -cne $global:_autovenv_pwd) {
         $global:_autovenv_pwd = $dir
         if (-not (_autovenv_in_scope $dir)) { $global:_autovenv_stale = $true }
@@ -134,12 +45,149 @@ function global:_autovenv_hook {
         _autovenv_run $dir
         $global:_autovenv_seen = [string]$env:AUTOVENV_DISABLE + '/' + $env:VIRTUAL_ENV
     }
+    _autovenv_prompt_prefix
+    $global:_autovenv_key = $dir + "`0" + $env:AUTOVENV_DISABLE + "`0" + $env:VIRTUAL_ENV
 }
 
-# autovenv's own commands (allow, deny, create...) take effect at the next prompt.
+# --- In-scope test: does the last answer still hold for $dir? --------------------------------
+# Paths go to .NET only, never through PowerShell's wildcards. [IO.Path]::Exists is true for
+# a dangling symbolic link too (it is there, as the helper sees it).
+function global:_autovenv_in_scope([string]$dir) {
+    $scope = ''
+    foreach ($scope in $global:_autovenv_scope) { break }
+    if (-not $scope) { return $false }
+    $sep = [string][System.IO.Path]::DirectorySeparatorChar
+    # '/' holds everywhere (it is what the helper says when the answer depends on no directory).
+    if ($scope -cne '/' -and $dir -cne $scope -and
+            -not $dir.StartsWith($scope.TrimEnd($sep) + $sep, [System.StringComparison]::Ordinal)) {
+        return $false
+    }
+    while ($dir -cne $scope) {
+        if ([System.IO.DirectoryInfo]::new($dir).Attributes -band [System.IO.FileAttributes]::ReparsePoint) {
+            return $false  # a symbolic link: where it leads is the helper's to say
+        }
+        foreach ($name in $global:_autovenv_probes) {
+            if ([System.IO.Path]::Exists([System.IO.Path]::Join($dir, $name))) { return $false }
+        }
+        foreach ($pattern in $global:_autovenv_globs) {
+            # Only the pattern has wildcards; an unreadable directory is a change too.
+            try {
+                foreach ($hit in [System.IO.Directory]::EnumerateFileSystemEntries($dir, $pattern)) { return $false }
+            } catch { return $false }
+        }
+        $dir = [System.IO.Path]::GetDirectoryName($dir)
+        if (-not $dir) { return $false }
+    }
+    return $true
+}
+
+# --- Watch test: has any watched path appeared or disappeared? -------------------------------
+function global:_autovenv_watch_changed {
+    foreach ($path in $global:_autovenv_watch_present) {
+        if (-not [System.IO.Path]::Exists($path)) { return $true }
+    }
+    foreach ($path in $global:_autovenv_watch_absent) {
+        if ([System.IO.Path]::Exists($path)) { return $true }
+    }
+    return $false
+}
+
+# --- Run the helper and apply its answer; on failure keep the shell working and warn once ---
+# .NET starts it (no native-command machinery): its stderr stays the terminal's, so its
+# messages reach the screen even from inside the prompt, where PowerShell would swallow a
+# native command's stderr; its environment is set on the child alone.
+function global:_autovenv_run([string]$dir) {
+    $rc = 127
+    $out = ''
+    try {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($global:_autovenv_python)
+        foreach ($arg in @('-I', '-S', $global:_autovenv_helper, 'export', 'pwsh')) {
+            $start.ArgumentList.Add($arg)
+        }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
+        # After a failure, the helper's own message is not repeated at every prompt.
+        $start.RedirectStandardError = $global:_autovenv_failed
+        # PowerShell keeps neither the process's directory nor $env:PWD current; the helper
+        # reads PWD (and says so when the directory no longer exists).
+        if ([System.IO.Directory]::Exists($dir)) { $start.WorkingDirectory = $dir }
+        $start.Environment['PWD'] = $dir
+        $start.Environment['_AUTOVENV_SAID'] = [string]$global:_autovenv_said[0]
+        $start.Environment['_AUTOVENV_ANSWER'] = [string]$global:_autovenv_answer[0]
+        $process = [System.Diagnostics.Process]::Start($start)
+        if ($global:_autovenv_failed) { $null = $process.StandardError.ReadToEndAsync() }
+        $out = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        $rc = $process.ExitCode
+        $process.Dispose()
+        if ($rc -eq 0) {
+            _autovenv_apply $out
+            $global:_autovenv_failed = $false
+            return
+        }
+    } catch {
+        # Not there, not runnable (autovenv uninstalled under the shell), or an answer cut short.
+    }
+    $global:_autovenv_scope = @('')
+    if (-not $global:_autovenv_failed) {
+        [Console]::Error.WriteLine("autovenv: the hook failed (exit $rc); the shell works, venvs are not switched. Run: autovenv doctor")
+    }
+    $global:_autovenv_failed = $true
+}
+
+# The answer is data, never evaluated (autovenv/shells/pwsh.py writes it): NUL-separated
+# records "E name value" (set an environment variable), "U name" (remove one) and
+# "L name count value..." (a list of this snippet's own state); anything else between them.
+function global:_autovenv_apply([string]$text) {
+    $fields = $text.Split([char]0)
+    $i = 0
+    while ($i -lt $fields.Length) {
+        $op = $fields[$i]
+        if ($op -ceq 'E') {
+            [System.Environment]::SetEnvironmentVariable($fields[$i + 1], $fields[$i + 2])
+            $i += 3
+        } elseif ($op -ceq 'U') {
+            # ([NullString]: PowerShell hands a .NET string parameter '' for $null.)
+            [System.Environment]::SetEnvironmentVariable($fields[$i + 1], [NullString]::Value)
+            $i += 2
+        } elseif ($op -ceq 'L') {
+            $name = $fields[$i + 1]
+            $values = [string[]]::new([int]$fields[$i + 2])
+            [System.Array]::Copy($fields, $i + 3, $values, 0, $values.Length)
+            if ($name.StartsWith('_autovenv_')) {
+                $ExecutionContext.SessionState.PSVariable.Set('global:' + $name, $values)
+            }
+            $i += 3 + $values.Length
+        } else {
+            $i += 1
+        }
+    }
+    # The watch list split once per answer, so that each prompt tests paths only.
+    $present = [System.Collections.Generic.List[string]]::new()
+    $absent = [System.Collections.Generic.List[string]]::new()
+    foreach ($entry in $global:_autovenv_watch) {
+        if ($entry.StartsWith('1')) { $present.Add($entry.Substring(1)) } else { $absent.Add($entry.Substring(1)) }
+    }
+    $global:_autovenv_watch_present = $present.ToArray()
+    $global:_autovenv_watch_absent = $absent.ToArray()
+}
+
+# --- Prompt prefix, like a venv's Activate.ps1, while autovenv's venv is active --------------
+# Worked out when the answer may have changed; each prompt writes it to the host before the
+# wrapped prompt runs (a prompt may Write-Host its own parts first), as text: never code.
+function global:_autovenv_prompt_prefix {
+    $global:_autovenv_prefix = ''
+    if ($env:AUTOVENV_VENV -and $env:VIRTUAL_ENV -ceq $env:AUTOVENV_VENV -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
+        $global:_autovenv_prefix = '(' + $env:VIRTUAL_ENV_PROMPT + ') '
+    }
+}
+
+# --- autovenv's own commands (allow, deny, create...) take effect at the next prompt ---------
 function global:autovenv {
     & $global:_autovenv_python -I -m autovenv @args
     $global:_autovenv_stale = $true
+    $global:_autovenv_key = ''
 }
 
 # --- Install the hook once, around whatever prompt function is there ---------------------
@@ -149,20 +197,35 @@ $env:AUTOVENV_HOOK_PID = [string]$PID
 if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name _autovenv_loaded -Scope Global -ErrorAction Ignore)) {
     $global:_autovenv_loaded = $true
     $global:_autovenv_old_prompt = $function:prompt
+    if ($null -eq $global:_autovenv_old_prompt) {
+        $global:_autovenv_old_prompt = { 'PS ' + $ExecutionContext.SessionState.Path.CurrentLocation + '> ' }
+    }
     function global:prompt {
         # Read first: every statement below changes $?.
         $ok = $?
         $code = $global:LASTEXITCODE
-        try { $null = _autovenv_hook } catch { }
-        # Prefix the prompt like a venv's Activate.ps1 does, while autovenv's venv is active.
-        # Written as text, never evaluated, so the name cannot be code.
-        if ($env:AUTOVENV_VENV -and $env:VIRTUAL_ENV -ceq $env:AUTOVENV_VENV -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
-            Microsoft.PowerShell.Utility\Write-Host -NoNewline ('(' + $env:VIRTUAL_ENV_PROMPT + ') ')
+        # Fast path, inline (a function call would be most of the budget): same directory,
+        # same variables, no watched path changed. The file system directory is taken even
+        # while the location is in another provider (Env:, HKLM:).
+        $dir = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+        $changed = ($dir + "`0" + $env:AUTOVENV_DISABLE + "`0" + $env:VIRTUAL_ENV) -cne $global:_autovenv_key
+        foreach ($path in $global:_autovenv_watch_present) {
+            if (-not [System.IO.Path]::Exists($path)) { $changed = $true }
         }
+        foreach ($path in $global:_autovenv_watch_absent) {
+            if ([System.IO.Path]::Exists($path)) { $changed = $true }
+        }
+        if ($changed) {
+            try { _autovenv_hook $dir } catch { $global:_autovenv_key = '' }
+        }
+        if ($global:_autovenv_prefix) { $Host.UI.Write($global:_autovenv_prefix) }
         $global:LASTEXITCODE = $code
-        $old = $global:_autovenv_old_prompt
-        if ($null -eq $old) { $old = { 'PS ' + $ExecutionContext.SessionState.Path.CurrentLocation + '> ' } }
         # Hand the wrapped prompt the $? it would have seen (Write-Error ... Ignore sets it false).
-        if ($ok) { & $old } else { Microsoft.PowerShell.Utility\Write-Error '' -ErrorAction Ignore; & $old }
+        if ($ok) {
+            & $global:_autovenv_old_prompt
+        } else {
+            Microsoft.PowerShell.Utility\Write-Error '' -ErrorAction Ignore
+            & $global:_autovenv_old_prompt
+        }
     }
 }

@@ -1,21 +1,29 @@
-"""PowerShell: not installable on CI's Linux, so its text is checked with PowerShell's grammar.
+"""PowerShell's text, checked by real pwsh (non-interactive, many values per process).
 
-The snippet and every statement the helper emits for pwsh must parse with no ERROR or MISSING
-node, and every string literal must decode - by PowerShell's own tokenizer rules, not the
-grammar's - to exactly the value that was quoted.
+- quote(): every literal the snippet and the rc line hold (autovenv's interpreter, helper and
+  command paths) evaluates in pwsh to exactly the value quoted, and runs nothing;
+- the answer: records of data the snippet applies without evaluating them (_autovenv_apply);
+  every value comes back exactly, in the environment and in the snippet's own lists;
+- the snippet's grammar: every command it calls by name is module-qualified or its own
+  (a static check, kept because a user's alias named like a cmdlet would run otherwise).
+The interactive behaviour is in tests/shells/test_pwsh_*.py.
 """
 
 from __future__ import annotations
 
+import json
+import random
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import tree_sitter
 import tree_sitter_powershell
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from autovenv import plan, shells
+from autovenv.shells import pwsh as pwsh_adapter
+from tests.shells.harness import require_shell
 from tests.test_quoting import HOSTILE
 
 PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -24,58 +32,30 @@ QUOTES = "'\u2018\u2019\u201a\u201b"
 PWSH_HOSTILE = HOSTILE + [
     "\u2018", "\u2019", "\u201a", "\u201b", "a\u2019\u2019b", "\u2019'", "'\u2019", "it\u2019s",
     "`$x`", "$env:PATH", "@(1)", "& calc", "C:\\Program Files\\x", "a\r\nb", "#comment", "<#x#>",
-    "\u201c\u201d\u201e double", "\u2013dash",
+    "\u201c\u201d\u201e double", "\u2013dash", "--%", "--% $(touch canary)", "[ab]*?", "-lead",
+    "$(touch canary)@(1)", "\x1f", "E", "U", "L", "0", "1",
 ]
 
 adapter = shells.get("pwsh")
 
 
-def parse(text: str) -> tree_sitter.Node:
-    return PARSER.parse(text.encode("utf-8")).root_node
+def random_values(seed: int, count: int) -> list[str]:
+    """Seeded values built mostly from PowerShell's special characters."""
+    rng = random.Random(seed)
+    alphabet = QUOTES + "\"`$@()[]{}*?;&|<>#%-\\/ \t\n\r\x1f\u201c\u201d\u00e9\u65e5\U0001f40d" + "abc"
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(count)]
 
 
-def problems(node: tree_sitter.Node) -> list[str]:
-    """Every ERROR or MISSING node, with its text."""
-    found = []
-    if node.is_error or node.is_missing:
-        found.append(f"{node.type} at {node.start_point}: {node.text!r}")
-    for child in node.children:
-        found += problems(child)
-    return found
-
-
-def nodes(node: tree_sitter.Node, kind: str) -> list[tree_sitter.Node]:
-    out = [node] if node.type == kind else []
-    for child in node.children:
-        out += nodes(child, kind)
-    return out
-
-
-def decode(token: str) -> str:
-    """A '...' token's value by PowerShell's rules (Tokenizer.ScanStringLiteral): any single
-    quote ends it unless the next character is one too, and then that next one is kept."""
-    assert token[0] in QUOTES, token
-    out, i = [], 1
-    while True:
-        assert i < len(token), f"unterminated: {token!r}"
-        c = token[i]
-        if c in QUOTES:
-            if i + 1 < len(token) and token[i + 1] in QUOTES:
-                out.append(token[i + 1])
-                i += 2
-                continue
-            break
-        out.append(c)
-        i += 1
-    assert i == len(token) - 1, f"the string ends before its token does: {token!r}"
-    return "".join(out)
-
-
-def literals(text: str) -> list[str]:
-    """The decoded values of the string literals in `text`, which must parse cleanly."""
-    root = parse(text)
-    assert problems(root) == [], text
-    return [decode(n.text.decode("utf-8")) for n in nodes(root, "string_literal")]
+def run_pwsh(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    path = tmp_path / "test.ps1"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run([require_shell("pwsh"), "-NoLogo", "-NoProfile", "-NonInteractive", "-File",
+                           str(path)], capture_output=True, cwd=tmp_path, timeout=120,
+                          env={"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(tmp_path),
+                               "LANG": "C.UTF-8", "TERM": "dumb"})
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert not (tmp_path / "canary").exists()
+    return done
 
 
 def test_names():
@@ -85,80 +65,99 @@ def test_names():
     assert shells.get("PowerShell.exe").name == "pwsh"
 
 
-@pytest.mark.parametrize("value", PWSH_HOSTILE)
-def test_quote_decodes_to_the_value(value):
-    assert decode(adapter.quote(value)) == value
+def test_quote_evaluates_to_the_value_in_pwsh(tmp_path):
+    values = PWSH_HOSTILE + random_values(17, 300)
+    out = tmp_path / "values.json"
+    lines = [f"$values = [System.Collections.Generic.List[string]]::new()"]
+    lines += [f"$values.Add({adapter.quote(v)})" for v in values]
+    lines.append(f"[IO.File]::WriteAllText('{out}', (ConvertTo-Json -InputObject $values.ToArray() -Compress))")
+    run_pwsh("\n".join(lines) + "\n", tmp_path)
+    assert json.loads(out.read_text(encoding="utf-8")) == values
+
+
+def decode_records(text: str) -> list[list[str]]:
+    """The answer's records as the snippet reads them (fields between NULs)."""
+    fields = text.split("\0")
+    records, i = [], 0
+    arity = {"E": 2, "U": 1}
+    while i < len(fields):
+        op = fields[i]
+        if op in arity:
+            records.append(fields[i:i + 1 + arity[op]])
+            i += 1 + arity[op]
+        elif op == "L":
+            n = int(fields[i + 2])
+            records.append(fields[i:i + 3 + n])
+            i += 3 + n
+        else:
+            assert op in ("", "\n"), repr(op)
+            i += 1
+    return records
 
 
 @pytest.mark.parametrize("value", PWSH_HOSTILE)
-def test_set_env_is_one_assignment_of_one_literal(value):
-    line = adapter.set_env("VIRTUAL_ENV_PROMPT", value)
-    root = parse(line)
-    assert problems(root) == []
-    assert [n.text for n in nodes(root, "variable")] == [b"$env:VIRTUAL_ENV_PROMPT"]
-    assert len(nodes(root, "assignment_expression")) == 1
-    assert literals(line) == [value]
-    # Nothing in a '...' string is expanded: no subexpression, no command, no second statement.
-    for kind in ("sub_expression", "command", "expandable_string_literal"):
-        assert nodes(root, kind) == [], kind
+def test_records_keep_every_value(value):
+    lines = adapter.render([plan.Set("VIRTUAL_ENV_PROMPT", value), plan.Unset("PYTHONHOME"), plan.Rehash()])
+    lines += adapter.set_local("_autovenv_watch", [value, "", value + "'"])
+    lines += adapter.set_local("_autovenv_globs", [])
+    text = "".join(line + "\n" for line in lines)  # as export.answer_text joins them
+    assert decode_records(text) == [["E", "VIRTUAL_ENV_PROMPT", value], ["U", "PYTHONHOME"],
+                                    ["L", "_autovenv_watch", "3", value, "", value + "'"],
+                                    ["L", "_autovenv_globs", "0"]]
 
 
-@pytest.mark.parametrize("value", PWSH_HOSTILE)
-def test_set_local_is_an_array_of_literals(value):
-    values = [value, "plain", value + "'"]
-    (line,) = adapter.set_local("_autovenv_watch", values)
-    assert line.startswith("$global:_autovenv_watch = @(")
-    root = parse(line)
-    assert [n.text for n in nodes(root, "variable")] == [b"$global:_autovenv_watch"]
-    assert literals(line) == values
+def test_a_nul_is_refused():
+    with pytest.raises(ValueError):
+        adapter.set_env("X", "a\0b")
 
 
-def test_set_local_empty_and_single():
-    assert adapter.set_local("_autovenv_globs", []) == ["$global:_autovenv_globs = @()"]
-    assert literals(adapter.set_local("_autovenv_scope", [""])[0]) == [""]
-
-
-def test_unset_is_a_qualified_literal_path_removal():
-    line = adapter.unset_env("PYTHONHOME")
-    root = parse(line)
-    assert problems(root) == []
-    (command,) = nodes(root, "command")
-    name = command.child_by_field_name("command_name")
-    assert name is not None and name.text == b"Microsoft.PowerShell.Management\\Remove-Item"
-    assert b"-LiteralPath Env:PYTHONHOME" in command.text
-
-
-@settings(max_examples=300, deadline=None)
-@given(values=st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                                      blacklist_characters="\0"), max_size=30),
-                       max_size=4))
-def test_rendered_output_parses_and_every_value_survives(values):
-    """A whole answer as the helper prints it: every change kind plus the snippet's state."""
-    name = values[0] if values else "x"
-    changes = [
-        plan.Set("PATH", name + ";" + "C:\\Windows"),
-        plan.Set("VIRTUAL_ENV", name),
-        plan.Unset("PYTHONHOME"),
-        plan.Set("AUTOVENV_OLD_VIRTUAL_ENV_PROMPT", "+" + name),
-        plan.Rehash(),
-    ]
+def test_the_snippet_applies_answers_as_data(tmp_path):
+    """The snippet's own _autovenv_apply, in real pwsh: hostile values land exactly in the
+    environment and in the lists; nothing runs; names outside the snippet's are not set."""
+    values = PWSH_HOSTILE[1:] + random_values(23, 200)  # [0] is "" : an empty value is kept too
+    changes: list[plan.Change] = [plan.Set(f"AV_T{i}", v) for i, v in enumerate(values)]
+    changes += [plan.Set("AV_EMPTY", ""), plan.Unset("AV_GONE")]
     lines = adapter.render(changes)
     lines += adapter.set_local("_autovenv_probes", values)
-    lines += adapter.set_local("_autovenv_said", ["\x1f".join(values)])
-    text = "".join(line + "\n" for line in lines)
-    assert literals(text) == [name + ";C:\\Windows", name, "+" + name, *values, "\x1f".join(values)]
-    assert len(nodes(parse(text), "command")) == 1  # the Remove-Item, nothing else runs
+    lines += adapter.set_local("_autovenv_watch", ["1/present", "0/absent", "1" + values[3]])
+    lines += adapter.set_local("evil", ["x"])
+    answer = tmp_path / "answer"
+    answer.write_bytes("".join(line + "\n" for line in lines).encode("utf-8"))
+    out = tmp_path / "out.json"
+    snippet = adapter.hook_text(sys.executable)
+    script = snippet + f"""
+$env:AV_GONE = 'here'
+$global:evil = 'untouched'
+_autovenv_apply ([IO.File]::ReadAllText('{answer}'))
+$envs = @(for ($i = 0; $i -lt {len(values)}; $i++) {{ [Environment]::GetEnvironmentVariable("AV_T$i") }})
+$result = [ordered]@{{
+    env = $envs; probes = $global:_autovenv_probes; evil = $global:evil
+    empty = [Environment]::GetEnvironmentVariable('AV_EMPTY'); gone = $null -eq $env:AV_GONE
+    present = $global:_autovenv_watch_present; absent = $global:_autovenv_watch_absent
+}}
+[IO.File]::WriteAllText('{out}', (ConvertTo-Json -InputObject $result -Compress))
+"""
+    run_pwsh(script, tmp_path)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["env"] == values
+    assert result["probes"] == values
+    assert result["empty"] == "" and result["gone"] is True
+    assert result["evil"] == "untouched"
+    assert result["present"] == ["/present", values[3]] and result["absent"] == ["/absent"]
 
 
-@pytest.mark.parametrize("python", [sys.executable, "C:\\Users\\O'Brien\u2019s\\p y\\python.exe"])
-def test_snippet_parses_with_the_interpreter_filled_in(python):
-    text = adapter.hook_text(python)
-    assert "__AUTOVENV_" not in text
-    assert "\r\n" not in text
-    root = parse(text)
-    assert problems(root) == []
-    verbatim = [n.text.decode() for n in nodes(root, "string_literal") if n.text[:1] == b"'"]
-    assert python in [decode(t) for t in verbatim]
+# --- The snippet's grammar (static) ----------------------------------------------------------
+
+
+def parse(text: str) -> tree_sitter.Node:
+    return PARSER.parse(text.encode("utf-8")).root_node
+
+
+def nodes(node: tree_sitter.Node, kind: str) -> list[tree_sitter.Node]:
+    out = [node] if node.type == kind else []
+    for child in node.children:
+        out += nodes(child, kind)
+    return out
 
 
 def test_snippet_calls_nothing_a_user_can_alias():
@@ -168,7 +167,12 @@ def test_snippet_calls_nothing_a_user_can_alias():
              if n.child_by_field_name("command_name") is not None}
     # `& $variable` calls what the variable holds: no lookup by name.
     bare = {n for n in names if "\\" not in n and not n.startswith("$")}
-    own = {"_autovenv_in_scope", "_autovenv_watch_changed", "_autovenv_run", "_autovenv_hook"}
+    own = {"_autovenv_in_scope", "_autovenv_watch_changed", "_autovenv_run", "_autovenv_hook",
+           "_autovenv_apply", "_autovenv_prompt_prefix", "_autovenv_complete"}
     assert bare <= own, bare
     qualified = {n for n in names - bare if not n.startswith("$")}
     assert qualified and all(n.startswith("Microsoft.PowerShell.") for n in qualified), qualified
+
+
+def test_record_helper_is_the_adapters():
+    assert pwsh_adapter.record("E", "A", "b") == "\0E\0A\0b\0"

@@ -54,8 +54,13 @@ def _fish_quote(word: str) -> str:
 
 
 def _single_quote_doubled(word: str) -> str:
-    # PowerShell's and elvish's '...': nothing is special but ', written twice.
+    # elvish's '...': nothing is special but ', written twice.
     return "'" + word.replace("'", "''") + "'"
+
+
+def _pwsh_quote(word: str) -> str:
+    # PowerShell takes four more characters as single quotes: its adapter knows them.
+    return shells.get("pwsh").quote(word)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ RC_SHELLS: dict[str, RcShell] = {
     "fish": RcShell(lambda env: os.path.join(_config_home(env), "fish", "config.fish"),
                     "{cmd} hook fish | source", _fish_quote),
     "pwsh": RcShell(_pwsh_profile,
-                    "Invoke-Expression (& {cmd} hook pwsh | Out-String)", _single_quote_doubled),
+                    "Invoke-Expression (& {cmd} hook pwsh | Out-String)", _pwsh_quote),
     # elvish >= 0.17 reads rc.elv from the XDG config dir (older ones: ~/.elvish/rc.elv).
     "elvish": RcShell(lambda env: os.path.join(_config_home(env), "elvish", "rc.elv"),
                       "eval ({cmd} hook elvish | slurp)", _single_quote_doubled),

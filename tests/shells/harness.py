@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 PWSH_PROFILE = "Microsoft.PowerShell_profile.ps1"
 CURSOR_QUERY = "\x1b\\[6n"
+ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[=>])")
 
 
 def require_tool(name: str) -> str:
@@ -136,6 +138,7 @@ class ShellSession:
     def _prompt(self, timeout: float) -> str:
         """Wait for the next prompt and for the line editor to read keys; return the text before."""
         text = self._expect("PROMPT> ", timeout)
+        self.prompt_lead = text
         if self.shell == "pwsh":
             # PSReadLine asks for the cursor once it reads keys; typed earlier, Enter can be lost.
             self.child.expect(CURSOR_QUERY, timeout=timeout)
@@ -197,11 +200,13 @@ class ShellSession:
             "zsh": f'print -rnP -- "$PS1" > {out}',
             "fish": f"fish_prompt > {out}",
             "elvish": f"print &sep='' ($edit:prompt) > {out}",
-            # What the host shows: the prompt function's text after whatever it wrote to the
-            # host itself (Write-Host goes to the information stream, 6).
-            "pwsh": (f"[IO.File]::WriteAllText('{out}', (@(& {{ prompt }} 6>&1 | "
-                     "ForEach-Object { [string]$_ }) -join ''))"),
-        }[self.shell]
+        }.get(self.shell)
+        if render is None:
+            # PowerShell's prompt writes to the host as well as returning text: read the
+            # screen, the last line before the prompt's own text, control sequences removed.
+            self.run("$null")
+            lead = ANSI.sub("", self.prompt_lead).replace("\r", "")
+            return lead.rpartition("\n")[2] + "PROMPT> "
         self.run(render)
         return out.read_text(encoding="utf-8", errors="surrogateescape")
 

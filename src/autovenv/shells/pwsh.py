@@ -1,4 +1,10 @@
-"""PowerShell (pwsh 7 and Windows PowerShell 5.1)."""
+"""PowerShell 7 (pwsh).
+
+The answer is data the snippet applies without evaluating it (shell/autovenv.ps1,
+_autovenv_apply): records of NUL-separated fields, each record starting and ending with a NUL
+so that the newline written after it never joins a field. No field can hold a NUL: neither
+environment values nor paths can.
+"""
 
 from __future__ import annotations
 
@@ -13,24 +19,30 @@ if TYPE_CHECKING:
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"
 
 
+def record(*fields: str) -> str:
+    for field in fields:
+        if "\0" in field:
+            raise ValueError("a NUL cannot be passed to PowerShell")
+    return "\0" + "\0".join(fields) + "\0"
+
+
 class Pwsh(Shell):
     name = "pwsh"
     aliases = ("powershell",)
     snippet = "autovenv.ps1"
 
     def quote(self, value: str) -> str:
-        # In '...' nothing expands: no $, no backtick escapes; only the quotes themselves.
+        """A PowerShell literal (the snippet's paths, rc lines): in '...' nothing expands,
+        no $, no backtick escapes; only the quotes themselves."""
         for q in _SINGLE_QUOTES:
             value = value.replace(q, q + q)
         return "'" + value + "'"
 
     def set_env(self, name: str, value: str) -> str:
-        return f"$env:{name} = {self.quote(value)}"
+        return record("E", name, value)
 
     def unset_env(self, name: str) -> str:
-        # Module-qualified, so a user's alias or function named Remove-Item is never called.
-        return (f"Microsoft.PowerShell.Management\\Remove-Item -LiteralPath Env:{name}"
-                " -ErrorAction Ignore")
+        return record("U", name)
 
     def set_local(self, name: str, values: Sequence[str]) -> list[str]:
-        return [f"$global:{name} = @({','.join(self.quote(v) for v in values)})"]
+        return [record("L", name, str(len(values)), *values)]
