@@ -27,7 +27,8 @@ AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 PWSH_PROFILE = "Microsoft.PowerShell_profile.ps1"
 CURSOR_QUERY = "\x1b\\[6n"
-ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[=>])")
+# Control sequences: CSI (colours, cursor), keypad modes, OSC (the window title).
+ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[=>]|\][^\x07]*\x07)")
 
 
 def require_tool(name: str) -> str:

@@ -22,7 +22,7 @@ def project(root: Path, name: str = "proj", allow: bool = True) -> Path:
 def value(s: ShellSession, expression: str) -> str:
     """What a PowerShell expression evaluates to in the session, as text (through a file)."""
     out = s.tmp / "value.txt"
-    s.run(f"[IO.File]::WriteAllText('{out}', [string]({expression}))")
+    s.run(f"[IO.File]::WriteAllText('{out}', [string]$({expression}))")
     return out.read_text(encoding="utf-8")
 
 
