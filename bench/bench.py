@@ -752,8 +752,9 @@ def main() -> int:
                 pwsh_times[tool] = in_pwsh(w, tool, args.reps, fast_n * 5, slow_n * 4)
             log("pwsh first prompt")
             first = pwsh_first_prompt(w, max(3, args.rounds // 4))
-            pwsh_text = pwsh_report(w, pwsh_times, first) + "\n\nTargets (issue 17), autovenv:\n\n" + "\n".join(
-                f"- {'met' if ok else '**missed**'}: {text}" for ok, text in pwsh_targets(pwsh_times))
+            marks = [f"- {'met' if ok else '**missed**'}: {text}" for ok, text in pwsh_targets(pwsh_times)]
+            pwsh_text = (pwsh_report(w, pwsh_times, first) + "\n\nTargets (issue 17), autovenv:\n\n"
+                         + "\n".join(marks))
         if args.pwsh_only:
             print(pwsh_text or "bench: pwsh is not installed")
             return 0

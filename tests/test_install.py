@@ -29,6 +29,8 @@ ORIGINAL_RC = {
     # No final newline, and compinit before the hook line (the usual order).
     ".zshrc": b"PS1='PROMPT> '\nautoload -Uz compinit && compinit -u",
     ".config/fish/config.fish": b"function fish_prompt; printf 'PROMPT> '; end\n",
+    # CRLF line ends and no final newline, as a profile written on Windows may be.
+    ".config/powershell/Microsoft.PowerShell_profile.ps1": b"function prompt { 'PROMPT> ' }\r\n# mine",
 }
 
 
@@ -86,7 +88,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     first = install(env, "--shell", "bash")
     assert first.returncode == 0, first.stdout + first.stderr
     inst = Installed(home, env, first)
-    for shell in ("zsh", "fish"):
+    for shell in ("zsh", "fish", "pwsh"):
         done = inst.autovenv("init", shell)
         assert done.returncode == 0, done.stderr
     yield inst
@@ -186,6 +188,28 @@ def test_a_new_shell_in_a_project_starts_python_once(installed: Installed, proje
     assert str(installed.link) in started and shutil.which("cat", path="/bin:/usr/bin") in started
     assert len([p for p in started if p.startswith(str(installed.env_dir))]) == 1, started
     assert "hook failed" not in term.transcript
+
+
+def test_a_new_pwsh_has_a_working_hook_doctor_and_completion(installed: Installed, project: Path,
+                                                             tmp_path: Path) -> None:
+    from tests.shells.harness import ShellSession
+
+    env = {**installed.env, "AUTOVENV_DATA_DIR": str(installed.home / "xdg-data" / "autovenv")}
+    s = ShellSession("pwsh", tmp_path, env=env, own_profile=True, cwd=installed.home)
+    try:
+        s.run(f"cd '{project}'")
+        assert s.environ()["VIRTUAL_ENV"] == str(project / ".venv"), s.transcript[-2000:]
+        out = s.run("autovenv doctor; 'doctor-exit=' + $LASTEXITCODE")
+        assert "doctor-exit=0" in out and "ok    the hook is loaded in this shell" in out, out
+        s.child.send("autovenv al\t")
+        s._expect("allow", timeout=30)
+        s.child.send("\x03")  # Ctrl+C: the line is dropped
+        s._prompt(30)
+        s.run("cd /")
+        assert "VIRTUAL_ENV" not in s.environ()
+        assert "hook failed" not in s.transcript
+    finally:
+        s.close()
 
 
 def test_doctor_is_healthy_in_a_new_shell(installed: Installed) -> None:

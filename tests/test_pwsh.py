@@ -68,7 +68,7 @@ def test_names():
 def test_quote_evaluates_to_the_value_in_pwsh(tmp_path):
     values = PWSH_HOSTILE + random_values(17, 300)
     out = tmp_path / "values.json"
-    lines = [f"$values = [System.Collections.Generic.List[string]]::new()"]
+    lines = ["$values = [System.Collections.Generic.List[string]]::new()"]
     lines += [f"$values.Add({adapter.quote(v)})" for v in values]
     lines.append(f"[IO.File]::WriteAllText('{out}', (ConvertTo-Json -InputObject $values.ToArray() -Compress))")
     run_pwsh("\n".join(lines) + "\n", tmp_path)

@@ -32,7 +32,9 @@ class Check:
 
 def detect_shell(env: Mapping[str, str]) -> str | None:
     """The shell doctor was run from (its parent process), else the login shell ($SHELL)."""
-    candidates = []
+    from autovenv.shells.pwsh import is_pwsh_process
+
+    candidates = ["pwsh"] if is_pwsh_process(os.getppid()) else []
     try:
         import shellingham
 

@@ -71,7 +71,8 @@ def rc_text(shell: str, hook: str = "", before: str = "") -> str:
 
 class ShellSession:
     def __init__(self, shell: str, tmp: Path, env: dict[str, str] | None = None,
-                 rc: str | None = None, cwd: Path | None = None):
+                 rc: str | None = None, cwd: Path | None = None, own_profile: bool = False):
+        """`own_profile` (pwsh): read the $PROFILE already in place, as a terminal's pwsh does."""
         self.shell = shell
         self.tmp = tmp
         self._count = itertools.count()
@@ -109,8 +110,9 @@ class ShellSession:
         elif shell == "pwsh":
             # $PROFILE is read once at start, so each session may write its own.
             profile = Path(self.env["XDG_CONFIG_HOME"]) / "powershell" / PWSH_PROFILE
-            profile.parent.mkdir(parents=True, exist_ok=True)
-            profile.write_text(rc_file.read_text())
+            if not own_profile:
+                profile.parent.mkdir(parents=True, exist_ok=True)
+                profile.write_text(rc_file.read_text())
             # PSReadLine renders for a real terminal; under TERM=dumb it is not what users run.
             self.env["TERM"] = "xterm-256color"
             args = ["-NoLogo"]

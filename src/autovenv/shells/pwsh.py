@@ -46,3 +46,15 @@ class Pwsh(Shell):
 
     def set_local(self, name: str, values: Sequence[str]) -> list[str]:
         return [record("L", name, str(len(values)), *values)]
+
+
+def is_pwsh_process(pid: int) -> bool:
+    """Is `pid` PowerShell run by the dotnet host (`dotnet [exec] …/pwsh.dll`, as a .NET tool
+    without its own launcher is)? Its process is named dotnet, which shellingham does not know."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    program = argv[0].rsplit(b"/", 1)[-1]
+    return program in (b"dotnet", b"dotnet.exe") and any(a.lower().endswith(b"pwsh.dll") for a in argv[1:3])
