@@ -17,28 +17,28 @@ from autovenv import venvs
 from autovenv.trust import TrustStore
 from tests.conftest import make_venv
 from tests.shells.harness import ShellSession
-from tests.shells.test_hostile_names import NAMES
+from tests.shells.test_hostile_names import NAMES, path_cannot_hold
 
-# PowerShell on Linux reads a backslash in a path as a separator: a directory whose name has
-# one cannot be entered at all (Set-Location -LiteralPath fails before any hook runs).
+# PowerShell on Linux reads a backslash in a path as a separator, and "name::" as a provider
+# name: a directory whose path has either cannot be entered at all (Set-Location -LiteralPath
+# fails before any hook runs).
 # Left out too, for now, in every shell alike: the characters other than "\n" that Python's
 # str.splitlines breaks lines on (\r, \x0b, \x0c, \x1c-\x1e, \x85, \u2028, \u2029). The trust
 # record and the venv's moved-check read them back as line ends (autovenv/trust.py opens the
 # record with universal newlines; venvs.py says "has moved"), so such a project is never
-# activated. So is a colon: a venv whose path holds one (PATH's separator) is put on PATH as
-# two entries, and leaving does not take them off again (shared PATH code).
-PWSH_NAMES = [n for n in NAMES if "\\" not in n] + [
+# activated.
+PWSH_NAMES = [n for n in NAMES if "\\" not in n and "::" not in n] + [
     "\u2018single\u2019", "\u201alow\u201b", "it\u2019s", "tick`$(touch canary)`",
     "$(touch canary)", "@(touch canary)", "--% $(touch canary)", "-LiteralPath", "[ab]*?",
     "[a-z]", "` ", "a;touch canary", "#comment", "<#x#>", "\u201cdq\u201d",
 ]
-LEFT_OUT = "\0/\\:\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+LEFT_OUT = "\0/\\\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # PowerShell's specials, weighted in beside any character a file name may hold.
 SPECIALS = "'\u2018\u2019\u201a\u201b\"\u201c\u201d`$@()[]{}*?;&|<>#%- \t\n~!,."
 names = st.text(
     alphabet=st.sampled_from(SPECIALS) | st.characters(blacklist_categories=("Cs",), blacklist_characters=LEFT_OUT),
     min_size=1, max_size=16,
-).filter(lambda n: n not in (".", "..") and len(os.fsencode(n)) < 200 and "PROMPT> " not in n)
+).filter(lambda n: n not in (".", "..") and "::" not in n and len(os.fsencode(n)) < 200 and "PROMPT> " not in n)
 
 
 class Projects:
@@ -80,6 +80,11 @@ def test_hostile_project_names(tmp_path, open_shell):
         p = projects.make(name)
         cd_from_file(s, p)
         env = s.environ()
+        if path_cannot_hold(name):  # a separator or a line break: never put on PATH
+            assert "VIRTUAL_ENV" not in env and env["PATH"] == base["PATH"]
+            assert s.prompt() == plain and "PATH cannot hold" in s.transcript
+            s.run("cd /")
+            continue
         assert env.get("VIRTUAL_ENV") == str(p / ".venv"), (name, s.transcript[-2000:])
         assert env["PATH"] == f"{p}/.venv/bin:" + base["PATH"]
         # The name as the venv's activate would show it (control characters taken out).
@@ -120,6 +125,10 @@ def test_fuzzed_project_names(tmp_path, open_shell):
         s.run(f"Set-Location -LiteralPath ([IO.File]::ReadAllText('{where}')); $null = prompt; "
               f"env -0 > '{inside}'; Set-Location /; $null = prompt; env -0 > '{outside}'")
         env = read_env(inside)
+        if path_cannot_hold(name):  # a separator or a line break: never put on PATH
+            assert "VIRTUAL_ENV" not in env and env["PATH"] == base["PATH"], name
+            assert read_env(outside) == base, name
+            return
         assert env.get("VIRTUAL_ENV") == str(p / ".venv"), (name, s.transcript[-2000:])
         assert env["PATH"] == f"{p}/.venv/bin:" + base["PATH"]
         assert env["VIRTUAL_ENV_PROMPT"] == venvs.default_prompt(str(p))
@@ -148,5 +157,6 @@ def test_hostile_names_between_the_directory_and_the_scope(tmp_path, open_shell)
         make_venv(inner.parent / ".venv")  # appears while the shell holds the answer for proj
         store.allow(str(inner.parent / ".venv"))
         cd_from_file(s, inner)
-        assert s.environ().get("VIRTUAL_ENV") == str(inner.parent / ".venv"), (name, s.transcript[-2000:])
+        want = None if path_cannot_hold(name) else str(inner.parent / ".venv")
+        assert s.environ().get("VIRTUAL_ENV") == want, (name, s.transcript[-2000:])
     assert canaries(tmp_path) == []
