@@ -318,3 +318,25 @@ def test_a_redirect_is_watched_by_its_text_and_its_target(tmp_path, data_dir):
     assert f"export VIRTUAL_ENV='{real}'" in r.stdout
     assert f"_autovenv_redirect=('{p}/.venv' ' ../envs/p \n')" in r.stdout
     assert f"_autovenv_real=('{real}')" in r.stdout and f"_autovenv_same=('{p}/../envs/p')" in r.stdout
+
+
+@pytest.mark.parametrize("through", ["a symlinked directory", "a .venv symlink"])
+def test_a_venv_made_through_a_symlink_has_not_moved(tmp_path, data_dir, through):
+    """Its activate script names the path as given; the real path is the same place."""
+    (tmp_path / "realdir").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "realdir")
+    if through == "a symlinked directory":
+        p = tmp_path / "realdir" / "p"
+        p.mkdir()
+        make_venv(tmp_path / "link" / "p" / ".venv")
+    else:
+        p = tmp_path / "p"
+        p.mkdir()
+        (tmp_path / "realdir" / "v").mkdir()
+        (p / ".venv").symlink_to(tmp_path / "realdir" / "v")
+        make_venv(p / ".venv")
+    (p / "pyproject.toml").write_text("")
+    env = {"AUTOVENV_DATA_DIR": str(data_dir)}
+    TrustStore(env).allow(str(p / ".venv"))
+    r = helper(p, env)
+    assert "has moved" not in r.stderr and "export VIRTUAL_ENV=" in r.stdout, r.stderr

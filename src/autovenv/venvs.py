@@ -204,7 +204,8 @@ def _moved_from(venv: str) -> str:
             line = line[len("export "):]
         if line.startswith("VIRTUAL_ENV=") and "$(" not in line:
             value = _unquote_posix(line[len("VIRTUAL_ENV="):])
-            if value.startswith("/") and value not in candidates:
+            # Made through a symlink (`uv venv ~/link/proj/.venv`), it names the same place.
+            if value.startswith("/") and value not in candidates and fs.realpath(value) not in candidates:
                 return value
     return ""
 
