@@ -184,3 +184,43 @@ def test_hint_mode_says_it_once_per_session(tmp_path: Path, open_shell, auto_she
         s.run("cd / && cd -")
     assert s.transcript.count("is out of date") == 1
     assert w.alpha(s) == "1.0"  # hint mode installs nothing on its own
+
+
+def elvish_alpha(w: World, s: ShellSession) -> str:
+    out = w.tmp / f"alpha.{id(s)}"
+    s.run(f"try {{ python -c 'import alpha; print(alpha.VERSION)' > {out} 2>/dev/null }} "
+          f"catch {{ echo none > {out} }}")
+    return out.read_text().strip()
+
+
+def test_elvish_syncs_inside_the_helper_and_sees_a_pull_at_the_next_boundary_cd(tmp_path: Path,
+                                                                                open_shell) -> None:
+    """elvish has no -nt (nor a stat builtin, in 0.19): the helper syncs before its answer, and
+    a lock pulled while the shell sits in the project is seen at the next cd into it."""
+    w = World(tmp_path, config=f'sync = "auto"\ntrusted = ["{tmp_path}"]\n')
+    s = open_shell("elvish", env=w.env)
+    s.run(f"cd {w.clone}", timeout=120)
+    assert elvish_alpha(w, s) == "1.0"
+    w.upstream_wants("alpha>=2")
+    s.run("git pull -q --ff-only", timeout=120)
+    s.run("cd /", timeout=60)
+    s.run(f"cd {w.clone}", timeout=120)
+    assert elvish_alpha(w, s) == "2.0"
+    status = tmp_path / "git-status"
+    s.run(f"git status --porcelain > {status}")
+    assert status.read_text() == ""
+
+
+def test_elvish_ctrl_c_stops_the_sync_and_the_venv_is_active(tmp_path: Path, open_shell) -> None:
+    started = tmp_path / "build-started"
+    w = World(tmp_path, config=f'sync = "auto"\ntrusted = ["{tmp_path}"]\n', sleep=60, started=started)
+    s = open_shell("elvish", env=w.env)
+    s.child.sendline(f"cd {w.clone}")
+    clock = time.monotonic()
+    while not started.exists() and time.monotonic() - clock < 120:
+        time.sleep(0.05)
+    assert started.exists()
+    s.child.sendintr()
+    assert s.environ()["VIRTUAL_ENV"] == str(w.clone / ".venv")
+    assert time.monotonic() - clock < 50
+    assert s.transcript.count("interrupted") == 1, s.transcript
