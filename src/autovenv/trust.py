@@ -99,7 +99,8 @@ class TrustStore:
         real = self.realpath(venv)
         path = self.record_path(ALLOW, venv)
         try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            # newline="": a "\r" in a directory's name is part of the path, not a line end.
+            with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
                 text = f.read(1 << 16)
         except FileNotFoundError:
             return Verdict(False, "it is not trusted yet (autovenv did not make it, and it was not allowed)")
