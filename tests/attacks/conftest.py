@@ -9,6 +9,7 @@ file in it is a canary: if it ever runs, a file appears in the canary directory.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -107,10 +108,26 @@ def assert_path_clean(path: str, base: str, allowed: tuple[str, ...] = ()) -> No
     assert all(e in allowed for e in gained), f"PATH gained {gained!r} (allowed: {allowed!r})"
 
 
-def cd(shell: str, path: Path | str) -> str:
-    """A cd command for a path the test chose (no quote in it)."""
-    assert "'" not in str(path)
-    return f"cd '{path}'"
+# How each shell goes to the path held in a file, so that no name is ever typed (the file's
+# bytes are the name; bash and zsh read up to a NUL, the others take the whole file).
+GO = {
+    "bash": "IFS= read -r -d '' t < {file}; cd -- \"$t\"",
+    "zsh": "IFS= read -r -d '' t < {file}; cd -- \"$t\"",
+    "fish": "cd (string collect -N < {file})",
+    "elvish": "cd (slurp < {file})",
+}
+NUL_TERMINATED = ("bash", "zsh")
+
+
+def cd(shell: str, path: Path | str, via: Path | None = None) -> str:
+    """A cd command: typed when the path is plain (nothing any shell reads in '...'), else
+    read from the file `via`."""
+    text = str(path)
+    if re.fullmatch(r"[\w./ +-]+", text, re.ASCII):
+        return f"cd '{text}'"
+    assert via is not None, f"{text!r} cannot be typed: give a file to read it from"
+    via.write_bytes(os.fsencode(text) + (b"\0" if shell in NUL_TERMINATED else b""))
+    return GO[shell].format(file=via)
 
 
 def attempt(shell: str, command: str) -> str:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from autovenv.trust import TrustStore
-from tests.attacks.conftest import ATTACK_SHELLS, alive, assert_path_clean
+from tests.attacks.conftest import ATTACK_SHELLS, alive, assert_path_clean, cd
 from tests.conftest import venv_maker
 
 NAMES_PER_SHELL = 200
@@ -67,15 +67,7 @@ def checkable_now(name: str) -> bool:
                 or "control" in PENDING and shown(name) != name)
 
 
-# What the shell runs to go to the path in `file`, to dump its environment, to render its
-# prompt (as the harness does), and to type nothing: the file's bytes are the name.
-GO = {
-    "bash": "IFS= read -r -d '' t < {file}; cd -- \"$t\"",
-    "zsh": "IFS= read -r -d '' t < {file}; cd -- \"$t\"",
-    "fish": "cd (string collect -N < {file})",
-    "elvish": "cd (slurp < {file})",
-}
-NUL_TERMINATED = ("bash", "zsh")
+# How each shell renders its prompt into a file (as the harness does).
 PROMPT = {
     "bash": 'printf %s "${{PS1@P}}" > {file}',
     "zsh": 'print -rnP -- "$PS1" > {file}',
@@ -142,9 +134,7 @@ def test_fuzzed_directory_names(tmp_path, open_shell, shell_name):
         subprocess.run(venv_maker() + [str(venv)], check=True, cwd="/", stdout=subprocess.DEVNULL,
                        env={**os.environ, "UV_NO_CONFIG": "1", "VIRTUAL_ENV": ""})
         store.allow(str(venv))
-        end = b"\0" if shell_name in NUL_TERMINATED else b""
-        target.write_bytes(os.fsencode(project) + end)
-        s.run(GO[shell_name].format(file=target))
+        s.run(cd(shell_name, project, via=target))
         inside, prompt = snap.take(then=f"cd '{tmp_path}'")
         if refused(str(project)):
             assert inside == base_env and prompt == base_prompt

@@ -186,6 +186,18 @@ def recloned_over_an_allowed_venv(src: Path, world: World) -> None:
     shutil.rmtree(earlier)
 
 
+ESCAPES = "esc-\x1b]52;c;cHduZWQ=\x07-\x1b]0;pwned\x07-\x1b[2J-\x9b31m"
+
+
+def terminal_escapes_in_names(src: Path, world: World) -> None:
+    """A directory whose name writes the clipboard (OSC 52), the title, clears the screen,
+    holding a shipped venv: the message naming it must not carry the sequences raw."""
+    project_canaries(src, world)
+    fake_venv(src / ESCAPES / ".venv", world.canaries, "escapes")
+    write(src / ESCAPES / "pyproject.toml", "")
+    world.enter = ESCAPES
+
+
 def hostile_project_for_creation(src: Path, world: World) -> None:
     """No venv shipped: autovenv makes one (creation on, uv on PATH). Nothing of the project may
     run while it does: not its build backend, setup.py, site/sitecustomize/os modules or .pth."""
@@ -212,12 +224,13 @@ SCENARIOS: dict[str, Callable[[Path, World], None]] = {
         project_root_is_the_venv, venv_symlinked_into_the_tree, redirect_file_to_shipped_venv,
         redirect_file_to_foreign_venv, redirect_file_to_world_writable_venv,
         symlink_to_foreign_venv, symlink_to_world_writable_venv, symlink_loops,
-        venv_pyvenv_cfg_loops, recloned_over_an_allowed_venv, hostile_project_for_creation,
+        venv_pyvenv_cfg_loops, recloned_over_an_allowed_venv, terminal_escapes_in_names,
+        hostile_project_for_creation,
     )
 }
 
 
-FIRST_COMMANDS = ("ls", "python --version", "pip --version")
+FIRST_COMMANDS = ("ls", "python --version", "pip --version", "autovenv status")
 
 
 def visit(s, world: World, where: Path, rounds: int = 2) -> None:
@@ -228,7 +241,7 @@ def visit(s, world: World, where: Path, rounds: int = 2) -> None:
     base = s.environ_sans_cwd()
     base_prompt = s.prompt()
     for _ in range(rounds):
-        s.run(cd(s.shell, where), timeout=60)
+        s.run(cd(s.shell, where, via=world.tmp / "cd-target"), timeout=60)
         for command in first:
             s.run(command)
         env = s.environ()
@@ -249,6 +262,8 @@ def check_unharmed(s, world: World) -> None:
     # may each get their line).
     assert len(said) == len(set(said)) <= 2, said
     assert "Traceback" not in s.transcript and "internal error" not in s.transcript
+    for sequence in ("\x1b]52;", "\x1b]0;pwned", "\x1b[2J", "\x9b"):
+        assert sequence not in s.transcript, sequence
 
 
 @pytest.mark.parametrize("shell_name", ATTACK_SHELLS)
@@ -260,6 +275,8 @@ def test_shipped_repository(tmp_path, open_shell, canaries, scenario, shell_name
     s = open_shell(shell_name, env=world.env)
     visit(s, world, repo / world.enter)
     check_unharmed(s, world)
+    if scenario == "terminal_escapes_in_names":  # it was named, with its escapes made visible
+        assert "\\x1b]52;c;" in s.transcript
     if world.allowed:  # the creation scenario: what was made is what got activated
         assert (repo / ".venv" / "pyvenv.cfg").is_file()
         s.run(cd(shell_name, repo))
