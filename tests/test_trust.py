@@ -22,6 +22,16 @@ def test_untrusted_until_allowed(tmp_path, data_dir):
     assert s.verdict(str(venv)).trusted
 
 
+def test_a_line_end_in_the_path_is_kept_in_the_record(tmp_path, data_dir):
+    """Records are read without newline translation: a "\r" in a directory's name once read
+    back as "\n", and an allowed venv was "corrupt"."""
+    for name in ("cr\r", "crlf\r\nx", "nel\x85ls\u2028"):
+        venv = make_venv(tmp_path / name / ".venv")
+        s = store(data_dir)
+        s.allow(str(venv))
+        assert s.verdict(str(venv)).trusted, name
+
+
 def test_deny_wins_and_survives_recreation(tmp_path, data_dir):
     venv = make_venv(tmp_path / ".venv")
     s = store(data_dir)
