@@ -513,3 +513,34 @@ def test_a_shipped_build_directory_is_not_built_into(tmp_path: Path, env: dict[s
     assert not canary.exists()
     if shipped == "symlink":
         assert (tmp_path / "elsewhere" / "lib").exists()  # a symlink's target is not touched
+
+
+# --- The same classes from real interactive shells ---------------------------------------------
+
+CD = {"bash": 'cd "$AV_{}"', "zsh": 'cd "$AV_{}"', "fish": "cd $AV_{}", "elvish": "cd $E:AV_{}",
+      "pwsh": "Set-Location -LiteralPath $env:AV_{}"}
+
+
+@pytest.mark.parametrize("shell", list(CD))
+def test_project_input_attacks_from_a_real_shell(tmp_path: Path, open_shell, shell: str) -> None:  # noqa: F811
+    """One project names a canary interpreter by path, one has a FIFO for pyproject.toml and
+    /dev/tty for .python-version, one is named like an option with an escape sequence: the
+    shell stays usable, nothing runs, and the last two get their venvs on the defaults."""
+    canary = tmp_path / "CANARY"
+    script = canary_python(tmp_path / "tmp" / "python3", canary)
+    by_path = project_with(tmp_path, "by-path")
+    (by_path / ".python-version").write_text(f"{script}\n")
+    special = project_with(tmp_path, "special")
+    (special / "pyproject.toml").unlink()
+    os.mkfifo(special / "pyproject.toml")
+    (special / ".python-version").symlink_to("/dev/tty")
+    named = project_with(tmp_path, "-x\x1b[31m")
+    env = {"AUTOVENV_CONFIG": "", "AV_PATH": str(by_path), "AV_SPECIAL": str(special), "AV_NAMED": str(named)}
+    s = open_shell(shell, rc=rc_text(shell), env=env)
+    s.run(CD["bash" if shell == "zsh" else shell].format("PATH"), timeout=60)
+    assert not s.environ().get("VIRTUAL_ENV") and not (by_path / ".venv").exists()
+    for which, project in (("SPECIAL", special), ("NAMED", named)):
+        s.run(CD[shell].format(which), timeout=120)
+        assert s.environ().get("VIRTUAL_ENV") == str(project / ".venv"), s.transcript[-3000:]
+    assert "typed-2" in s.run("echo typed-2")
+    assert not canary.exists()
