@@ -667,7 +667,7 @@ def report(w: World, proc: dict, shell_times: dict, counts: dict, instr: dict,
             lines.append(f"- added by a consented project in sync over the plain `cd` into a project: "
                          f"{(a - b) / base:+.3f}× py ({(a - b) / 1e6:+.2f} M)")
         lines.append("")
-    lines.append(targets(proc, shell_times, counts))
+    lines.append(targets(proc, shell_times, counts, instr))
     lines.append("")
     lines.append(f"Machine: {os.cpu_count()} CPUs, {version(['uname', '-sr'])}; "
                  f"{version(['zsh', '--version'])}; {version(['bash', '--version'])}; "
@@ -682,7 +682,7 @@ def ratio(proc: dict, a: tuple[str, str], b: tuple[str, str]) -> str:
     return f"{proc[a] / proc[b]:.2f}× ({proc[a]:.1f} vs {proc[b]:.1f} ms)"
 
 
-def targets(proc: dict, shell_times: dict, counts: dict) -> str:
+def targets(proc: dict, shell_times: dict, counts: dict, instr: dict) -> str:
     """Issue 5's targets for autovenv, each met or missed, from this run's numbers."""
     py = proc[("py", "py")]
     out = ["Targets (issue 5), autovenv:", ""]
@@ -707,10 +707,17 @@ def targets(proc: dict, shell_times: dict, counts: dict) -> str:
         check(None if v is None else v <= 1.2 * py, f"{name}: {v / py:.2f}× py (≤ 1.2×)")
     v = proc.get(("autovenv", "hook"))
     check(None if v is None else v <= 1.2 * py, f"`autovenv hook zsh`: {v / py:.2f}× py (≤ 1.2×)")
-    a, b = proc.get(("autovenv", "cd_in_synced")), proc.get(("autovenv", "cd_in"))
-    check(None if a is None or b is None else a - b <= 0.05 * py,
-          f"cd into a consented project in sync: added {(a - b) / py:+.3f}× py over a plain "
-          "boundary cd (≤ 0.05×, issue 14)" if a and b else "cd into a consented project in sync")
+    # Issue 14: a few stats on top of a plain boundary cd, a difference the timings' noise
+    # swamps on a busy machine; the instruction counts show it when valgrind is there.
+    a, b = instr.get(("autovenv", "cd_in_synced")), instr.get(("autovenv", "cd_in"))
+    base, unit = instr.get(("py", "py")), "instructions"
+    if not (a and b and base):
+        a, b = proc.get(("autovenv", "cd_in_synced")), proc.get(("autovenv", "cd_in"))
+        base, unit = py, "wall time"
+    check(None if a is None or b is None else a - b <= 0.05 * base,
+          f"cd into a consented project in sync: added {(a - b) / base:+.3f}× py over a plain "
+          f"boundary cd, in {unit} (≤ 0.05×, issue 14)" if a and b else
+          "cd into a consented project in sync")
     a, b = proc.get(("autovenv", "zsh_first")), proc.get(("empty", "zsh_first"))
     # Issue 12: no answer is kept for new shells (it would skip the helper's checks), so the
     # first prompt starts the helper once.
