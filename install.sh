@@ -106,7 +106,7 @@ uninstall() {
         "$env_dir/bin/autovenv" init --remove </dev/null ||
             warn "could not take the hook line out of every rc file; see above"
         data_dir=$("$env_dir/bin/python" -I -c \
-            'import os; from autovenv.locations import data_dir; print(data_dir(os.environ))') ||
+            'import os; from autovenv.hook.locations import data_dir; print(data_dir(os.environ))') ||
             data_dir=${AUTOVENV_DATA_DIR:-$root}
     elif [ -e "$env_dir" ]; then
         warn "autovenv's environment is broken, so rc files were not changed; delete the lines"
@@ -306,11 +306,11 @@ fi
 # The generic console script starts Python with site-packages and imports `re`: swap in a sh
 # script that prints the kept hook text (`autovenv hook` runs in every new shell) and starts
 # Python lean for the rest. Without it autovenv still works, only slower.
-"$env_dir/bin/python" -I -m autovenv.launcher "$env_dir/bin/autovenv" </dev/null ||
+"$env_dir/bin/python" -I -m autovenv.install.launcher "$env_dir/bin/autovenv" </dev/null ||
     warn "kept the generic $env_dir/bin/autovenv (slower start-up; see above)"
-# The hook path's modules in one file (autovenv/preload.py), then each shell's hook text made
-# from them (autovenv/hookcache.py); the first new shell and the first cd would make them anyway.
-"$env_dir/bin/python" -I -m autovenv.hookcache </dev/null || :
+# The hook path's modules in one file (autovenv/hook/preload.py), then each shell's hook text made
+# from them (autovenv/install/hookcache.py); the first new shell and the first cd would make them anyway.
+"$env_dir/bin/python" -I -m autovenv.install.hookcache </dev/null || :
 
 # Replace the link in one step (a new link renamed over the old one).
 ln -s "$env_dir/bin/autovenv" "$link.tmp.$$" && mv -f "$link.tmp.$$" "$link" ||

@@ -79,10 +79,10 @@ class World:
             subprocess.run([uv, "pip", "install", "-q", "--compile-bytecode", "--python",
                             str(venv / "bin/python"), str(REPO)], **quiet)
             # As install.sh does: the lean launcher in place of the generic console script.
-            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.launcher",
+            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.install.launcher",
                             str(venv / "bin/autovenv")], **quiet)
-            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.hookcache"], **quiet)
-            helpers = sorted(venv.glob("lib/python*/site-packages/autovenv/helper.py"))
+            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.install.hookcache"], **quiet)
+            helpers = sorted(venv.glob("lib/python*/site-packages/autovenv/hook/helper.py"))
             return (str(venv / "bin/python"), str(venv / "bin/autovenv"), str(helpers[0]),
                     "fresh `uv pip install --compile-bytecode` of this checkout, with install.sh's "
                     "launcher")
@@ -91,7 +91,7 @@ class World:
                   file=sys.stderr)
             bindir = Path(sys.executable).parent
             return (sys.executable, str(bindir / "autovenv"),
-                    str(REPO / "src/autovenv/helper.py"), "the dev venv (editable install)")
+                    str(REPO / "src/autovenv/hook/helper.py"), "the dev venv (editable install)")
 
     def build(self) -> None:
         self.home.mkdir()

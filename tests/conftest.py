@@ -40,5 +40,5 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def keep_hook_texts() -> None:
     """What install.sh does after writing the launcher: the bundle, then every shell's hook
-    text (autovenv.hookcache); the helper keeps first answers only while the bundle is fresh."""
-    subprocess.run([sys.executable, "-I", "-m", "autovenv.hookcache"], check=True)
+    text (autovenv.install.hookcache); the helper keeps first answers only while the bundle is fresh."""
+    subprocess.run([sys.executable, "-I", "-m", "autovenv.install.hookcache"], check=True)

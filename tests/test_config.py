@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import config
+from autovenv.hook import config
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 
@@ -93,7 +93,7 @@ def test_user_config_path_follows_platform_rules(tmp_path: Path) -> None:
 def test_loading_never_imports_click() -> None:
     """The hook path runs config.py; click must stay out of it (start-up time)."""
     code = (
-        f"import sys; sys.path.append({SRC!r}); from autovenv import config, create, interpreters; "
+        f"import sys; sys.path.append({SRC!r}); from autovenv.hook import config; from autovenv.creation import create, interpreters; "
         "config.load(None, {}); print('click' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True)

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import backend as backends
-from autovenv import create, failures, trust, venvs
+from autovenv.creation import backend as backends
+from autovenv.creation import create, failures
+from autovenv.hook import trust, venvs
 from tests.test_interpreters import PYENV, pyenv_python
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPER = str(ROOT / "src" / "autovenv" / "helper.py")
+HELPER = str(ROOT / "src" / "autovenv" / "hook" / "helper.py")
 AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 UV = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
@@ -32,7 +33,7 @@ UV = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
 @pytest.fixture(scope="session")
 def probe_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every interpreter probed once per session; each test starts from a copy."""
-    from autovenv import interpreters
+    from autovenv.creation import interpreters
 
     data = tmp_path_factory.mktemp("probe-cache")
     env = {"HOME": str(data), "PATH": BASE_PATH, "PYENV_ROOT": str(PYENV), "AUTOVENV_DATA_DIR": str(data)}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import discover
+from autovenv.hook import discover
 from tests.conftest import make_venv
 
 
@@ -174,9 +174,9 @@ def test_unreadable_directory_as_other_user_reports(tmp_path):
     tmp_path.chmod(0o755)
     Path(tmp_path.parent).chmod(0o755)
     locked.chmod(0o711)  # traversable, not listable/readable: stat of names inside still works
-    code = ("import sys; sys.path.insert(0, sys.argv[2]); from autovenv import discover; "
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from autovenv.hook import discover; "
             "f = discover.find(sys.argv[1], {}); print(f.rule)")
-    src = str(Path(discover.__file__).parent.parent)
+    src = str(Path(discover.__file__).parent.parent.parent)
     r = subprocess.run([sys.executable, "-I", "-S", "-c", code, str(inner), src],
                        capture_output=True, text=True, user="nobody")
     assert r.returncode == 0, r.stderr

@@ -113,7 +113,7 @@ def test_checks_in_process(env: dict[str, str]) -> None:
 
 
 def test_generic_console_script_gets_a_note_with_the_fix() -> None:
-    from autovenv import rcfiles
+    from autovenv.install import rcfiles
 
     own = rcfiles.own_command()
     if not own:
@@ -123,11 +123,11 @@ def test_generic_console_script_gets_a_note_with_the_fix() -> None:
     if Path(own).read_text(errors="replace").startswith("#!/bin/sh"):
         assert check.status == doctor.OK
     else:  # the dev venv's editable install: pip's script
-        assert check.status == doctor.NOTE and "autovenv.launcher" in check.fix
+        assert check.status == doctor.NOTE and "autovenv.install.launcher" in check.fix
 
 
 def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autovenv import preload
+    from autovenv.hook import preload
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as the helper runs it (-I)
     assert preload.rebuild()
@@ -135,4 +135,4 @@ def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPat
     assert check.status == doctor.OK and preload.bundle_path() in check.text
     monkeypatch.setattr(preload, "state", lambda: "stale")
     check = doctor.check_bundle()
-    assert check.status == doctor.NOTE and check.fix.endswith("-I -m autovenv.hookcache")
+    assert check.status == doctor.NOTE and check.fix.endswith("-I -m autovenv.install.hookcache")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv.shells.base import helper_path
-from autovenv.trust import TrustStore
+from autovenv.hook.shells.base import helper_path
+from autovenv.hook.trust import TrustStore
 from tests.conftest import keep_hook_texts, make_venv
 
 BASE = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent-home"}
@@ -207,7 +207,7 @@ def test_unwritable_stdout_is_one_line_not_a_traceback(tmp_path, argv):
 def test_no_answer_is_kept_for_later_shells(proj, data_dir):
     """A kept answer would skip the helper's checks (owner, permissions, identity): issue 12.
     The package's cache holds the hook text only, and that text carries no answer."""
-    from autovenv import hookcache
+    from autovenv.install import hookcache
 
     keep_hook_texts()
     TrustStore({"AUTOVENV_DATA_DIR": str(data_dir)}).allow(str(proj / ".venv"))

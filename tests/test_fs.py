@@ -1,4 +1,4 @@
-"""autovenv.fs against posixpath: the same answer for generated paths and file trees."""
+"""autovenv.hook.fs against posixpath: the same answer for generated paths and file trees."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from autovenv import fs
+from autovenv.hook import fs
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="fs is os.path itself there")
 
@@ -97,16 +97,16 @@ def test_nul_in_a_path_is_just_absent() -> None:
 
 def test_environ_decodes_like_os_environ() -> None:
     env = {"PATH": "/usr/bin:/bin", "ODD": "caf\udce9", "PLAIN": "é"}
-    src = str(Path(fs.__file__).parent.parent)
-    code = (f"import sys; sys.path.insert(0, {src!r}); import os; from autovenv import fs; "
+    src = str(Path(fs.__file__).parent.parent.parent)
+    code = (f"import sys; sys.path.insert(0, {src!r}); import os; from autovenv.hook import fs; "
             "e = fs.environ(); print(all(e[k] == os.environ[k] for k in os.environ) and len(e) == len(os.environ))")
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "True", done.stderr
 
 
 def test_importing_fs_does_not_import_os() -> None:
-    src = str(Path(fs.__file__).parent.parent)
-    code = f"import sys; sys.path.append({src!r}); import autovenv.fs; print('os' in sys.modules)"
+    src = str(Path(fs.__file__).parent.parent.parent)
+    code = f"import sys; sys.path.append({src!r}); import autovenv.hook.fs; print('os' in sys.modules)"
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
 

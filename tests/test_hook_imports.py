@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import make_venv
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPER = ROOT / "src" / "autovenv" / "helper.py"
+HELPER = ROOT / "src" / "autovenv" / "hook" / "helper.py"
 THIRD_PARTY = {"click", "packaging", "shellingham", "tomli"}
 # Standard modules that each cost more than the rest of the helper (re pulls in enum,
 # functools and collections; typing and dataclasses more): never on the per-cd path.
@@ -57,7 +57,7 @@ def base_env(tmp_path: Path) -> dict[str, str]:
 
 def scenarios(tmp_path: Path) -> dict[str, tuple[Path, dict[str, str]]]:
     """Directories the helper answers for: a trusted venv, an untrusted one, no project."""
-    from autovenv.trust import TrustStore
+    from autovenv.hook.trust import TrustStore
 
     env = base_env(tmp_path)
     trusted = tmp_path / "trusted"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from autovenv.launcher import is_launcher
+from autovenv.install.launcher import is_launcher
 from tests.conftest import make_venv
 from tests.shells.harness import BASE_PATH, require_shell, require_tool
 

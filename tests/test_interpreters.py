@@ -15,8 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autovenv import config, interpreters
-from autovenv.errors import NoInterpreter
+from autovenv.creation import interpreters
+from autovenv.hook import config
+from autovenv.hook.errors import NoInterpreter
 from tests.conftest import make_venv
 
 PYENV = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
@@ -201,7 +202,7 @@ def test_requires_python_answers_are_remembered_so_packaging_is_not_imported_aga
     (project / "pyproject.toml").write_text('[project]\nname = "p"\nrequires-python = ">=3.9"\n')
     code = (
         "import os, sys\n"
-        "from autovenv import config, interpreters\n"
+        "from autovenv.hook import config; from autovenv.creation import interpreters\n"
         "p = sys.argv[1]\n"
         "interp, _ = interpreters.choose(p, config.load(p, os.environ), os.environ)\n"
         "print(interp.version >= (3, 9), 'packaging' in sys.modules)\n"

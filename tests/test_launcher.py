@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autovenv import hookcache, launcher, shells
+from autovenv.hook import shells
+from autovenv.install import hookcache, launcher
 from tests.conftest import keep_hook_texts
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
@@ -62,7 +63,7 @@ def test_the_launcher_runs_python_for_everything_else(tmp_path: Path) -> None:
 
 
 def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-I", "-m", "autovenv.launcher",
+    done = subprocess.run([sys.executable, "-I", "-m", "autovenv.install.launcher",
                            str(tmp_path / "missing-dir" / "autovenv")], capture_output=True, text=True)
     assert done.returncode == 1 and "could not write" in done.stderr and "Traceback" not in done.stderr
 
@@ -87,8 +88,8 @@ def test_the_kept_text_is_newer_than_a_bundle_made_a_moment_before(tmp_path: Pat
     keep_hook_texts()
     code = (
         "import os, sys, time\n"
-        "from autovenv import preload, shells\n"
-        "from autovenv.export import hook_text\n"
+        "from autovenv.hook import preload, shells\n"
+        "from autovenv.hook.export import hook_text\n"
         "assert preload.load()\n"
         "future = time.time_ns() + 5 * 10**9\n"  # the bundle's clock tick, exaggerated
         "os.utime(preload.bundle_path(), ns=(future, future))\n"

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autovenv import leantoml, tomlfile
-from autovenv.errors import ConfigError
+from autovenv.hook import leantoml, tomlfile
+from autovenv.hook.errors import ConfigError
 
 if sys.version_info >= (3, 11):
     import tomllib

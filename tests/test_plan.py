@@ -7,7 +7,7 @@ import os
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autovenv import plan
+from autovenv.hook import plan
 
 ACT = plan.Activate(venv="/p/.venv", bin_dir="/p/.venv/bin", prompt="p")
 

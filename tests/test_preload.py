@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import preload
+from autovenv.hook import preload
 from tests.conftest import make_venv
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "autovenv"
@@ -33,7 +33,7 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def helper_run(package: Path, cwd: Path, env: dict[str, str], *python_flags: str) -> subprocess.CompletedProcess:
-    argv = [sys.executable, *python_flags, "-I", "-S", str(package / "helper.py"), "export", "bash"]
+    argv = [sys.executable, *python_flags, "-I", "-S", str(package / "hook" / "helper.py"), "export", "bash"]
     return subprocess.run(argv, cwd=cwd, env={**env, "PWD": str(cwd)}, capture_output=True, text=True)
 
 
@@ -41,12 +41,12 @@ def where_modules_came_from(package: Path, cwd: Path, env: dict[str, str]) -> di
     """Module name -> 'bundle' or 'file', for every autovenv module one helper run used."""
     probe = (
         f"import sys; sys.path.append({str(package.parent)!r})\n"
-        "from autovenv import preload; preload.load()\n"
-        "import io; from autovenv import export\n"
+        "from autovenv.hook import preload; preload.load()\n"
+        "import io; from autovenv.hook import export\n"
         "sys.stdout = io.TextIOWrapper(io.BytesIO()); export.main(['export', 'bash'])\n"
         "sys.stderr.write(repr({n: 'bundle' if isinstance(getattr(m, '__loader__', None), "
         "preload._Bundle) else 'file' for n, m in sys.modules.items() "
-        "if n.startswith('autovenv.') and n != 'autovenv.preload'}))\n"
+        "if n.startswith('autovenv.') and n not in ('autovenv.hook', 'autovenv.hook.preload')}))\n"
     )
     done = subprocess.run([sys.executable, "-I", "-S", "-c", probe], cwd=cwd,
                           env={**env, "PWD": str(cwd)}, capture_output=True, text=True)
@@ -63,7 +63,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path: Path, env: dict[str, str]) -> Path:
     """A trusted project with a venv."""
-    from autovenv.trust import TrustStore
+    from autovenv.hook.trust import TrustStore
 
     proj = tmp_path / "proj"
     proj.mkdir()
@@ -106,14 +106,14 @@ def test_a_changed_source_is_used_at_once_and_the_bundle_rebuilt(package: Path, 
     bundle = Path(preload.bundle_path(str(package)))
     before = bundle.read_bytes()
     # A change a bundle made earlier does not know: every answer names the venv differently.
-    venvs = package / "venvs.py"
+    venvs = package / "hook" / "venvs.py"
     venvs.write_text(venvs.read_text() + "\n_real_prompt_name = prompt_name\n"
                      "def prompt_name(venv, holder):\n    return 'changed-' + _real_prompt_name(venv, holder)\n")
     done = helper_run(package, project, env)
     assert done.returncode == 0, done.stderr
     assert "VIRTUAL_ENV_PROMPT='changed-proj'" in done.stdout
     assert bundle.read_bytes() != before
-    assert where_modules_came_from(package, project, env)["autovenv.venvs"] == "bundle"
+    assert where_modules_came_from(package, project, env)["autovenv.hook.venvs"] == "bundle"
     again = helper_run(package, project, env)
     assert "VIRTUAL_ENV_PROMPT='changed-proj'" in again.stdout
 
@@ -162,7 +162,7 @@ def test_the_bundle_runs_annotations_lazily_without_importing_future(package: Pa
     assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert "__future__" not in imported
-    assert "autovenv.shells.bash" in imported  # the check saw the on-demand modules
+    assert "autovenv.hook.shells.bash" in imported  # the check saw the on-demand modules
 
 
 def _top_level_imports(name: str) -> set[str]:
@@ -188,19 +188,24 @@ def _top_level_imports(name: str) -> set[str]:
     return found & set(BUNDLED)
 
 
-@pytest.mark.parametrize("order", [preload.EAGER, *preload.PRELUDES.values()])
-def test_modules_run_in_a_row_come_after_what_they_import(order: tuple[str, ...]) -> None:
+# helper.py loads autovenv and autovenv.hook itself; a prelude runs once its key's package is in.
+@pytest.mark.parametrize("order, loaded", [
+    (preload.EAGER, {"autovenv", "autovenv.hook"}),
+    *((prelude, {"autovenv", "autovenv.hook", key.rpartition(".")[0]}) for key, prelude in preload.PRELUDES.items()),
+])
+def test_modules_run_in_a_row_come_after_what_they_import(order: tuple[str, ...], loaded: set[str]) -> None:
     for i, name in enumerate(order):
-        earlier = set(order[:i])
+        earlier = set(order[:i]) | loaded
         parent = name.rpartition(".")[0]
-        assert parent == "autovenv" or parent in earlier, f"{name} runs before its package {parent}"
+        assert parent in earlier, f"{name} runs before its package {parent}"
         deps = _top_level_imports(name) & set(order)
         assert deps <= earlier, f"{name} imports {sorted(deps - earlier)}, which run later"
 
 
 def test_a_prelude_holds_what_its_module_imports_at_its_top_level() -> None:
     for name, prelude in preload.PRELUDES.items():
-        missing = _top_level_imports(name) - set(prelude) - set(preload.EAGER)
+        package = name.rpartition(".")[0]  # imported before the module, which brings the prelude
+        missing = _top_level_imports(name) - set(prelude) - set(preload.EAGER) - {package}
         assert not missing, f"{name} imports {sorted(missing)} outside its prelude"
 
 
@@ -232,7 +237,7 @@ def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
     assert preload.state(str(package)) == "missing"
     assert preload.rebuild(str(package))
     assert preload.state(str(package)) == "fresh"
-    fs = package / "fs.py"
+    fs = package / "hook" / "fs.py"
     fs.write_text(fs.read_text() + "\n")
     assert preload.state(str(package)) == "stale"
     Path(preload.bundle_path(str(package))).write_bytes(b"junk")
@@ -244,7 +249,7 @@ def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path,
     assert preload.rebuild(str(package))
     copy = tmp_path / "copy" / "autovenv"
     shutil.copytree(package, copy)  # the bundle comes along, naming the original's sources
-    venvs = copy / "venvs.py"
+    venvs = copy / "hook" / "venvs.py"
     venvs.write_text(venvs.read_text() + "\n_real_prompt_name = prompt_name\n"
                      "def prompt_name(venv, holder):\n    return 'copy-' + _real_prompt_name(venv, holder)\n")
     assert preload.state(str(copy)) == "stale"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autovenv import plan, shells
+from autovenv.hook import plan, shells
 from tests.shells.harness import require_shell
 
 HOSTILE = [

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import rcfiles, shells
+from autovenv.hook import shells
+from autovenv.install import rcfiles
 
 AUTOVENV = str(Path(sys.executable).parent / "autovenv")
 

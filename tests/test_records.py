@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autovenv.records import Record, dataclass, field
+from autovenv.hook.records import Record, dataclass, field
 
 
 @dataclass(frozen=True)

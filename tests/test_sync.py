@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import syncstate
+from autovenv.sync import syncstate
 from tests import syncpkgs
 from tests.test_create import BASE_PATH, UV, creation_env, probe_cache  # noqa: F401 - a fixture
 
@@ -339,7 +339,7 @@ def test_bad_settings_are_one_message_each(tmp_path: Path, env: dict[str, str]) 
 
 # --- The hook's side (autosync.py, insync.py), through the helper as the snippets run it ------
 
-HELPER = str(Path(__file__).resolve().parent.parent / "src" / "autovenv" / "helper.py")
+HELPER = str(Path(__file__).resolve().parent.parent / "src" / "autovenv" / "hook" / "helper.py")
 
 
 def helper(p: Path, env: dict[str, str], shell: str = "bash", **extra: str) -> subprocess.CompletedProcess[str]:

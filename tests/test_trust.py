@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from autovenv.trust import ALLOW, DENY, TrustStore, record_name
+from autovenv.hook.trust import ALLOW, DENY, TrustStore, record_name
 from tests.conftest import make_venv
 
 

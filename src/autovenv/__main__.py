@@ -14,18 +14,18 @@ def main() -> None:
         import gc
 
         gc.disable()  # this process lives for milliseconds: collecting cycles is wasted work
-        from autovenv import preload
+        from autovenv.hook import preload
 
         preload.load()
-        from autovenv import shells
+        from autovenv.hook import shells
 
         try:
             shell = shells.get(args[1])
         except KeyError:
             pass  # cli.py says what is wrong
         else:
-            from autovenv import fs
-            from autovenv.export import cannot_write, hook_text, write
+            from autovenv.hook import fs
+            from autovenv.hook.export import cannot_write, hook_text, write
 
             try:
                 write(sys.stdout, hook_text(shell, sys.executable))

@@ -8,9 +8,10 @@ import sys
 
 import click
 
-from autovenv import __version__, discover, shells, venvs
-from autovenv.errors import AutovenvError
-from autovenv.export import printable
+from autovenv import __version__
+from autovenv.hook import discover, shells, venvs
+from autovenv.hook.errors import AutovenvError
+from autovenv.hook.export import printable
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -39,7 +40,7 @@ def _shell_or_detect(name: str | None) -> shells.Shell:
 
 
 def _shell_word(path: str) -> str:
-    from autovenv.export import shell_word
+    from autovenv.hook.export import shell_word
 
     return shell_word(path)
 
@@ -73,7 +74,7 @@ def main() -> None:
 @click.argument("shell", required=False)
 def hook(shell: str | None) -> None:
     """Print the hook snippet for SHELL (detected when omitted)."""
-    from autovenv.export import hook_text, write
+    from autovenv.hook.export import hook_text, write
 
     adapter = _shell_or_detect(shell)
     write(sys.stdout, hook_text(adapter, sys.executable))
@@ -83,7 +84,7 @@ def hook(shell: str | None) -> None:
 @click.argument("shell")
 def export_cmd(shell: str) -> None:
     """The per-cd helper the snippets call (prints shell statements)."""
-    from autovenv.export import main as export_main
+    from autovenv.hook.export import main as export_main
 
     sys.exit(export_main(["export", shell]))
 
@@ -108,8 +109,8 @@ def status(directory: str, as_json: bool) -> None:
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 def allow(directory: str) -> None:
     """Trust the venv of the project at DIRECTORY (default: here), and let autovenv sync it."""
-    from autovenv import consent
-    from autovenv.trust import TrustStore
+    from autovenv.hook.trust import TrustStore
+    from autovenv.sync import consent
 
     venv = _venv_of(directory)
     project = _project_of(directory)
@@ -126,8 +127,8 @@ def allow(directory: str) -> None:
 @click.argument("directory", required=False, default=".", type=click.Path(file_okay=False))
 def deny(directory: str) -> None:
     """Never activate the venv of the project at DIRECTORY, even after it is recreated."""
-    from autovenv import consent
-    from autovenv.trust import TrustStore
+    from autovenv.hook.trust import TrustStore
+    from autovenv.sync import consent
 
     venv = _venv_of(directory)
     TrustStore(os.environ).deny(venv)
@@ -142,7 +143,7 @@ def deny(directory: str) -> None:
               help="Take the hook line out again (of every rc file when SHELL is omitted).")
 def init(shell: str | None, dry_run: bool, remove: bool) -> None:
     """Add the hook line to SHELL's rc file, once (detected when omitted)."""
-    from autovenv import rcfiles
+    from autovenv.install import rcfiles
 
     if remove and not shell:
         names = rcfiles.shells_with_block(os.environ)
@@ -202,7 +203,8 @@ def doctor(shell: str | None) -> None:
 
 def _make_venv(directory: str, replace: bool) -> None:
     """`create` and `recreate`: progress on stderr (when a terminal), one clear line on failure."""
-    from autovenv import config, create
+    from autovenv.creation import create
+    from autovenv.hook import config
 
     if not os.path.isdir(directory):
         _fail(f"{directory} is not a directory", 2)
@@ -225,7 +227,7 @@ def _make_venv(directory: str, replace: bool) -> None:
         click.echo(f"autovenv: {printable(finding.venv)} was made meanwhile by another process", err=True)
     for note in (*result.notes, *result.skipped) if result else ():
         click.echo(f"autovenv: {printable(note)}", err=True)
-    from autovenv import consent, syncstate
+    from autovenv.sync import consent, syncstate
 
     if result is None or not result.trusted:
         return
@@ -261,8 +263,10 @@ def recreate(directory: str) -> None:
 def sync_cmd(directory: str, due: bool) -> None:
     """Install the project's dependencies into its venv now, with the project's own tool
     (making the venv first if needed); from then on autovenv may sync it on cd."""
-    from autovenv import config, consent, create
-    from autovenv.trust import TrustStore
+    from autovenv.creation import create
+    from autovenv.hook import config
+    from autovenv.hook.trust import TrustStore
+    from autovenv.sync import consent
 
     if not os.path.isdir(directory):
         _fail(f"{directory} is not a directory", 2)
@@ -297,8 +301,9 @@ def _sync_if_due(directory: str) -> int:
     """`sync --due`, which bash, zsh and fish run when the helper says a sync is due: the same
     conditions again (the helper's answer may be a moment old), nothing recorded as consent,
     and nothing said when there is nothing to do."""
-    from autovenv import config, consent
-    from autovenv.trust import TrustStore
+    from autovenv.hook import config
+    from autovenv.hook.trust import TrustStore
+    from autovenv.sync import consent
 
     finding = discover.find(os.path.realpath(directory), os.environ)
     project = finding.holder
@@ -315,7 +320,7 @@ def _sync_if_due(directory: str) -> int:
 
 def _sync_now(project: str, venv: str, cfg, only_if_due: bool = False) -> int:  # type: ignore[no-untyped-def]
     """Run the sync, the installer's output streaming; its exit status."""
-    from autovenv import sync
+    from autovenv.sync import installer as sync
 
     try:
         outcome = sync.run(project, venv, os.environ, cfg, sync.stderr_bytes(), only_if_due)

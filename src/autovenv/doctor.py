@@ -16,9 +16,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autovenv import __version__, rcfiles, shells
-from autovenv.shells.base import helper_path
-from autovenv.trust import TrustStore
+from autovenv import __version__
+from autovenv.hook import shells
+from autovenv.hook.shells.base import helper_path
+from autovenv.hook.trust import TrustStore
+from autovenv.install import rcfiles
 
 OK, NOTE, WARN, FAIL = "ok", "note", "warn", "FAIL"
 
@@ -109,7 +111,7 @@ def own_command_text() -> tuple[str, str] | None:
 def check_launcher(command: tuple[str, str] | None) -> Check | None:
     """Is this installation's `autovenv` the lean launcher install.sh writes? (A pip upgrade done
     by hand puts pip's generic script back: it works, but every new shell pays for it.)"""
-    from autovenv.launcher import is_launcher
+    from autovenv.install.launcher import is_launcher
 
     if command is None:
         return None
@@ -117,13 +119,13 @@ def check_launcher(command: tuple[str, str] | None) -> Check | None:
     if is_launcher(text, sys.executable):
         return Check(OK, f"{own} is the lean launcher (`autovenv hook` from its cached text)")
     return Check(NOTE, f"{own} is the generic console script: `autovenv hook` starts Python in "
-                 "every new shell", f"{sys.executable} -I -m autovenv.launcher {own}")
+                 "every new shell", f"{sys.executable} -I -m autovenv.install.launcher {own}")
 
 
 def check_hook_text(command: tuple[str, str] | None, shell: str | None) -> Check | None:
     """Does the launcher print the kept hook text (no Python when a new shell starts)?"""
-    from autovenv import hookcache
-    from autovenv.launcher import is_launcher
+    from autovenv.install import hookcache
+    from autovenv.install.launcher import is_launcher
 
     if command is None or shell is None or not is_launcher(command[1], sys.executable):
         return None  # check_launcher says what to do
@@ -131,12 +133,12 @@ def check_hook_text(command: tuple[str, str] | None, shell: str | None) -> Check
         return Check(OK, f"new {shell} shells read the kept hook text ({hookcache.text_path(shell)})")
     return Check(NOTE, f"the kept {shell} hook text is missing or older than what it is made from: "
                  "the next new shell starts Python for `autovenv hook` and keeps it again",
-                 f"{sys.executable} -I -m autovenv.hookcache")
+                 f"{sys.executable} -I -m autovenv.install.hookcache")
 
 
 def check_bundle() -> Check:
     """Do the hook path's modules load from their one cached file (preload.py)?"""
-    from autovenv import preload
+    from autovenv.hook import preload
 
     state = preload.state()
     path = preload.bundle_path()
@@ -146,7 +148,7 @@ def check_bundle() -> Check:
         return Check(NOTE, f"the hook's modules cannot be cached in {path} (read-only): each cd "
                      "that runs the helper imports them one by one, a little slower")
     return Check(NOTE, f"the hook's cached modules ({path}) are {state}; the next cd makes them anew",
-                 f"{sys.executable} -I -m autovenv.hookcache")
+                 f"{sys.executable} -I -m autovenv.install.hookcache")
 
 
 def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:

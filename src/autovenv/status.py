@@ -6,9 +6,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from autovenv import discover, plan, venvs
-from autovenv.errors import AutovenvError
-from autovenv.trust import TrustStore
+from autovenv.hook import discover, plan, venvs
+from autovenv.hook.errors import AutovenvError
+from autovenv.hook.trust import TrustStore
 
 
 def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
@@ -56,14 +56,14 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
             will_activate=verdict.trusted and not health.problem,
         )
         if finding.holder:  # Python no longer what the project asks for; stale dependencies
-            from autovenv.create import hints
+            from autovenv.creation.create import hints
 
             info["hints"] = hints(finding.venv, finding.holder, env)
     project = finding.project or finding.holder
     if project and finding.venv:
         info.update(sync_report(project, finding.venv, finding.rule == 1, env))
     if project:  # a pyproject.toml or config file that cannot be read: creation would say so
-        from autovenv import config
+        from autovenv.hook import config
 
         cfg = config.load(project, env)
         info["problems"] += [p for p in cfg.problems if p not in info["problems"]]
@@ -74,8 +74,8 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
 
 def _would_use(info: dict[str, Any], project: str, cfg: Any, env: Mapping[str, str]) -> None:
     """The Python a creation would choose, or why none fits; and the candidates skipped."""
-    from autovenv import interpreters
-    from autovenv.errors import NoInterpreter
+    from autovenv.creation import interpreters
+    from autovenv.hook.errors import NoInterpreter
 
     try:
         interp, request = interpreters.choose(project, cfg, env, info["skipped"])
@@ -85,7 +85,9 @@ def _would_use(info: dict[str, Any], project: str, cfg: Any, env: Mapping[str, s
 def sync_report(project: str, venv: str, exists: bool, env: Mapping[str, str]) -> dict[str, Any]:
     """The sync half of `status`: the venv against the project's inputs, which tool would
     sync it, and whether autovenv may do so on its own (and why)."""
-    from autovenv import config, consent, sync, syncstate
+    from autovenv.hook import config
+    from autovenv.sync import consent, syncstate
+    from autovenv.sync import installer as sync
 
     cfg = config.load(project, env)
     why = consent.reason(project, env)

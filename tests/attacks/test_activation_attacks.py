@@ -16,8 +16,8 @@ from typing import Callable
 
 import pytest
 
-from autovenv import hookcache
-from autovenv.trust import TrustStore
+from autovenv.hook.trust import TrustStore
+from autovenv.install import hookcache
 from tests.conftest import keep_hook_texts, make_venv
 from tests.shells.harness import BASE_PATH, ShellSession, rc_text
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import venvs
+from autovenv.hook import venvs
 from tests.shells.conftest import open_shell  # noqa: F401 - a fixture
 from tests.shells.harness import rc_text
 from tests.test_create import (  # noqa: F401 - probe_cache is a fixture
@@ -453,7 +453,7 @@ def test_a_well_formed_project_is_not_parsed_on_a_boundary_cd(tmp_path: Path, en
 def test_a_sync_input_swapped_for_a_fifo_is_not_read(tmp_path: Path) -> None:
     """syncstate looks at inputs that were regular files a moment before: one swapped for a
     FIFO (or a device) in between is not read, rather than waited on."""
-    from autovenv import syncstate
+    from autovenv.sync import syncstate
 
     os.mkfifo(tmp_path / "uv.lock")
     (tmp_path / "zero").symlink_to("/dev/zero")
@@ -494,7 +494,8 @@ def test_a_pyenv_version_inside_the_project_is_not_run(tmp_path: Path, env: dict
 def test_a_shipped_build_directory_is_not_built_into(tmp_path: Path, env: dict[str, str], shipped: str) -> None:
     """The venv module builds into a directory that exists and keeps what is in it: a project
     that ships `.venv.autovenv-tmp-<pid>` with a .pth file must not get it into its venv."""
-    from autovenv import backend, config, create
+    from autovenv.creation import backend, create
+    from autovenv.hook import config
 
     canary = tmp_path / "CANARY"
     p = project_with(tmp_path)

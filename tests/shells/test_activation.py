@@ -14,7 +14,7 @@ def project(root: Path, name: str = "proj", allow: bool = True, shell: ShellSess
     (p / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     make_venv(p / ".venv")
     if allow:
-        from autovenv.trust import TrustStore
+        from autovenv.hook.trust import TrustStore
 
         TrustStore({"AUTOVENV_DATA_DIR": str(root / "autovenv-data")}).allow(str(p / ".venv"))
     return p

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from autovenv import trust
+from autovenv.hook import trust
 from tests.shells.harness import BASE_PATH
 
 UV = str(Path(sys.executable).parent / "uv")

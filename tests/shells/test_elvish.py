@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autovenv import plan, shells
+from autovenv.hook import plan, shells
 from tests.shells.harness import ShellSession, rc_text, require_shell
 from tests.shells.test_activation import project
 from tests.test_quoting import HOSTILE, env_text

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv.trust import TrustStore
-from autovenv.venvs import clean_name
+from autovenv.hook.trust import TrustStore
+from autovenv.hook.venvs import clean_name
 from tests.conftest import make_venv
 from tests.shells.harness import SHELLS, rc_text
 

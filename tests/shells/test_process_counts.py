@@ -67,7 +67,7 @@ class Trace:
 
 def project(root: Path) -> Path:
     """A trusted project with a venv and nested subdirectories."""
-    from autovenv.trust import TrustStore
+    from autovenv.hook.trust import TrustStore
 
     p = root / "proj"
     (p / "src" / "pkg" / "deep").mkdir(parents=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autovenv.trust import TrustStore
+from autovenv.hook.trust import TrustStore
 from tests.conftest import make_venv
 from tests.shells.harness import ShellSession
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autovenv.trust import TrustStore
+from autovenv.hook.trust import TrustStore
 from tests.conftest import make_venv
 
 TREE = {

@@ -1,0 +1,72 @@
+"""Failed creations, remembered so the hook does not retry at every `cd`.
+
+A failure (read-only directory, disk full, no matching Python) is kept with a fingerprint of
+what could fix it; the hook tries again once something in it changed, or when the user runs
+`autovenv create`.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+from autovenv.creation import fsops
+from autovenv.hook import fs, locations
+
+
+def _fingerprint(project: str, env: Mapping[str, str]) -> str:
+    """What a fix would change: the project directory (chmod, new files), its Python
+    settings, the user config, PATH."""
+    import hashlib
+
+    parts = [env.get("PATH", "")]
+    for path in (project, fs.join(project, "pyproject.toml"),
+                 fs.join(project, ".python-version"), locations.config_file(env)):
+        try:
+            st = fs.stat(path)
+            parts.append(f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_mode}")
+        except OSError:
+            parts.append("-")
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def file_path(project: str, env: Mapping[str, str]) -> str:
+    return locations.failure_record(env, fs.realpath(project))
+
+
+def recorded(project: str, env: Mapping[str, str]) -> str:
+    """The message of the last failed creation, if nothing changed since ('' otherwise)."""
+    text = fs.read_small(file_path(project, env)).decode("utf-8", "replace")
+    if not text:
+        return ""  # the usual case: imports nothing
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(project, env):
+        return ""
+    return str(data.get("message", ""))
+
+
+def record(project: str, env: Mapping[str, str], message: str) -> None:
+    import json
+
+    path = file_path(project, env)
+    try:
+        fsops.makedirs(fs.dirname(path))
+        tmp = f"{path}.{fsops.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"fingerprint": _fingerprint(project, env), "message": message}, f)
+        fsops.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def clear(project: str, env: Mapping[str, str]) -> None:
+    try:
+        fsops.remove(file_path(project, env))
+    except OSError:
+        pass

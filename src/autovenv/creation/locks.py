@@ -1,0 +1,85 @@
+"""One creator per project at a time, across processes.
+
+The lock is a file under autovenv's data dir (so a read-only project can still be locked),
+held with lockf: the kernel releases it when its holder dies, however it dies.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.creation.create import Progress
+
+from autovenv.creation import fsops
+from autovenv.hook import fs, locations
+
+LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
+
+
+def open_lock_file(real_project: str, env: Mapping[str, str]) -> int:
+    """The lock file of a project (its real path), open for locking: a regular file, opened
+    without waiting (a FIFO put in its place would block the open)."""
+    path = locations.lock_file(env, real_project)
+    flags = fsops.O_RDWR | fsops.O_CREAT | fsops.O_NONBLOCK_IF_ANY
+    try:
+        fd = fsops.open(path, flags, 0o600)
+    except FileNotFoundError:  # the first creation on this machine
+        fsops.makedirs(fs.dirname(path))
+        fd = fsops.open(path, flags, 0o600)
+    if fsops.fstat(fd).st_mode & 0o170000 != 0o100000:
+        fsops.close(fd)
+        raise NotADirectoryError(f"the lock file {path} is not a regular file")
+    return fd
+
+
+def try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    # A POSIX record lock on the whole file, through the posix module the interpreter has
+    # loaded (fcntl.flock would load an extension module, a tenth of `uv venv`'s own start).
+    # Such a lock belongs to the process and goes when it closes the file, or dies.
+    try:
+        fsops.lockf(fd, fsops.F_TLOCK, 0)
+        return True
+    except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: another process holds it
+        return False
+
+
+class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
+    """Hold the project's lock, waiting for another holder (saying so once) up to LOCK_TIMEOUT."""
+
+    def __init__(self, project: str, env: Mapping[str, str], progress: Progress | None = None):
+        self.project, self.env, self.progress = project, env, progress
+
+    def __enter__(self) -> None:
+        project = self.project
+        self.fd = open_lock_file(fs.realpath(project), self.env)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT
+            waited = False
+            while not try_lock(self.fd):
+                if not waited and self.progress:
+                    self.progress.note(f"waiting for another shell that is creating the venv of {project}")
+                waited = True
+                if time.monotonic() > deadline:
+                    from autovenv.hook.errors import CreateError  # loaded later on the way of a creation
+
+                    raise CreateError(f"gave up waiting for another process creating the venv of {project}")
+                time.sleep(0.05)
+        except BaseException:
+            fsops.close(self.fd)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        fsops.close(self.fd)  # closing releases the lock

@@ -1,0 +1,1 @@
+"""Putting autovenv in a shell: rc files, the sh launcher, the hook text kept for it."""
