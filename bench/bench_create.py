@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPER = str(ROOT / "src" / "autovenv" / "helper.py")
+HELPER = str(ROOT / "src" / "autovenv" / "hook" / "helper.py")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 

@@ -21,8 +21,8 @@ import pytest
 import tree_sitter
 import tree_sitter_powershell
 
-from autovenv import plan, shells
-from autovenv.shells import pwsh as pwsh_adapter
+from autovenv.hook import plan, shells
+from autovenv.hook.shells import pwsh as pwsh_adapter
 from tests.shells.harness import require_shell
 from tests.test_quoting import HOSTILE
 

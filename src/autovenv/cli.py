@@ -20,7 +20,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _shell_or_detect(name: str | None) -> shells.Shell:
-    from autovenv.shells.pwsh import is_pwsh_process
+    from autovenv.hook.shells.pwsh import is_pwsh_process
 
     if not name and is_pwsh_process(os.getppid()):
         name = "pwsh"

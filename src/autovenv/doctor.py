@@ -34,7 +34,7 @@ class Check:
 
 def detect_shell(env: Mapping[str, str]) -> str | None:
     """The shell doctor was run from (its parent process), else the login shell ($SHELL)."""
-    from autovenv.shells.pwsh import is_pwsh_process
+    from autovenv.hook.shells.pwsh import is_pwsh_process
 
     candidates = ["pwsh"] if is_pwsh_process(os.getppid()) else []
     try:

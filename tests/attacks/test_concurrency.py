@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import trust
+from autovenv.hook import trust
 from tests.attacks.conftest import ATTACK_SHELLS, messages
 from tests.conftest import make_venv
 from tests.shells.harness import BASE_PATH

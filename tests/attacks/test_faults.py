@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import shells
-from autovenv.trust import TrustStore
+from autovenv.hook import shells
+from autovenv.hook.trust import TrustStore
 from tests.attacks.conftest import ATTACK_SHELLS, alive, assert_path_clean, attempt, cd, messages
 from tests.conftest import make_venv
 from tests.shells.harness import ShellSession, rc_text

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from autovenv.trust import TrustStore
+from autovenv.hook.trust import TrustStore
 from tests.attacks.conftest import ATTACK_SHELLS, alive, assert_path_clean, cd, messages
 from tests.conftest import venv_maker
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv.trust import TrustStore
+from autovenv.hook.trust import TrustStore
 from tests.attacks.conftest import (
     ATTACK_SHELLS,
     SHADOWED,

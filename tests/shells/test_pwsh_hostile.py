@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from autovenv import venvs
-from autovenv.trust import TrustStore
+from autovenv.hook import venvs
+from autovenv.hook.trust import TrustStore
 from tests.conftest import make_venv
 from tests.shells.harness import ShellSession
 from tests.shells.test_hostile_names import NAMES, path_cannot_hold
@@ -24,7 +24,7 @@ from tests.shells.test_hostile_names import NAMES, path_cannot_hold
 # fails before any hook runs).
 # Left out too, for now, in every shell alike: the characters other than "\n" that Python's
 # str.splitlines breaks lines on (\r, \x0b, \x0c, \x1c-\x1e, \x85, \u2028, \u2029). The trust
-# record and the venv's moved-check read them back as line ends (autovenv/trust.py opens the
+# record and the venv's moved-check read them back as line ends (autovenv/hook/trust.py opens the
 # record with universal newlines; venvs.py says "has moved"), so such a project is never
 # activated.
 PWSH_NAMES = [n for n in NAMES if "\\" not in n and "::" not in n] + [

@@ -1,3 +1,5 @@
+"""bash: POSIX quoting (posix.py), `hash -r` to forget command locations."""
+
 from __future__ import annotations
 
 from autovenv.hook.shells.posix import PosixShell

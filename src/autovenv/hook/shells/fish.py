@@ -1,3 +1,5 @@
+"""fish: its own quoting, PATH as a list, `set -gx`/`set -e`."""
+
 from __future__ import annotations
 
 TYPE_CHECKING = False

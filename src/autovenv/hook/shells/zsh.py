@@ -1,3 +1,5 @@
+"""zsh: POSIX quoting (posix.py), `rehash` to forget command locations."""
+
 from __future__ import annotations
 
 from autovenv.hook.shells.posix import PosixShell
