@@ -406,3 +406,23 @@ def test_hint_once_per_session_and_again_after_a_new_sync(tmp_path: Path, env: d
     assert av("sync", str(p), env=env).returncode == 0
     (p / "uv.lock").write_text((p / "uv.lock").read_text() + "\n# again\n")
     assert "is out of date (uv.lock changed)" in helper(p, env, _AUTOVENV_SAID=said).stderr
+
+
+def test_an_outdated_lock_on_cd_is_said_once_and_not_retried(tmp_path: Path, env: dict[str, str],
+                                                             dists: Path) -> None:
+    p = syncpkgs.project(tmp_path / "proj", "proj", deps=("alpha",), uv_index=dists)
+    uv_lock(p, env)
+    lock = (p / "uv.lock").read_bytes()
+    (p / "pyproject.toml").write_text((p / "pyproject.toml").read_text().replace('["alpha"]', '["beta"]'))
+    auto_env(env, tmp_path)
+    first = helper(p, env, shell="elvish")  # made, then synced inside the helper: uv refuses
+    assert first.stderr.count("run `uv lock`") >= 1 and "Traceback" not in first.stderr
+    assert first.stderr.count("autovenv: uv.lock does not match pyproject.toml") == 1
+    assert (p / "uv.lock").read_bytes() == lock
+    log = Path(status(p, env)["sync_log"])
+    before = log.stat().st_mtime_ns
+    said = next(line.split(" = ", 1)[1].strip("[]'") for line in first.stdout.splitlines()
+                if line.startswith("var _autovenv_said = "))
+    again = helper(p, env, shell="elvish", _AUTOVENV_SAID=said)
+    assert "uv lock" not in again.stderr and log.stat().st_mtime_ns == before  # not retried
+    assert f"set-env VIRTUAL_ENV '{p}/.venv'" in again.stdout or again.stdout == ""
