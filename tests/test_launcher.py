@@ -89,7 +89,7 @@ def test_the_kept_text_is_newer_than_a_bundle_made_a_moment_before(tmp_path: Pat
     code = (
         "import os, sys, time\n"
         "from autovenv.hook import preload, shells\n"
-        "from autovenv.hook.export import hook_text\n"
+        "from autovenv.install.hookcache import hook_text\n"
         "assert preload.load()\n"
         "future = time.time_ns() + 5 * 10**9\n"  # the bundle's clock tick, exaggerated
         "os.utime(preload.bundle_path(), ns=(future, future))\n"

@@ -25,7 +25,8 @@ def main() -> None:
             pass  # cli.py says what is wrong
         else:
             from autovenv.hook import fs
-            from autovenv.hook.export import cannot_write, hook_text, write
+            from autovenv.hook.export import cannot_write, write
+            from autovenv.install.hookcache import hook_text
 
             try:
                 write(sys.stdout, hook_text(shell, sys.executable))

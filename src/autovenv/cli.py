@@ -11,7 +11,7 @@ import click
 from autovenv import __version__
 from autovenv.hook import discover, shells, venvs
 from autovenv.hook.errors import AutovenvError
-from autovenv.hook.export import printable
+from autovenv.hook.messages import printable
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -40,7 +40,7 @@ def _shell_or_detect(name: str | None) -> shells.Shell:
 
 
 def _shell_word(path: str) -> str:
-    from autovenv.hook.export import shell_word
+    from autovenv.hook.messages import shell_word
 
     return shell_word(path)
 
@@ -74,7 +74,8 @@ def main() -> None:
 @click.argument("shell", required=False)
 def hook(shell: str | None) -> None:
     """Print the hook snippet for SHELL (detected when omitted)."""
-    from autovenv.hook.export import hook_text, write
+    from autovenv.hook.export import write
+    from autovenv.install.hookcache import hook_text
 
     adapter = _shell_or_detect(shell)
     write(sys.stdout, hook_text(adapter, sys.executable))

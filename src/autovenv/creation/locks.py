@@ -13,7 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.creation.create import Progress
+    from autovenv.creation.progress import Progress
 
 from autovenv.creation import fsops
 from autovenv.hook import fs, locations

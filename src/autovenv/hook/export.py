@@ -16,47 +16,20 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass, field
+    from dataclasses import dataclass
 
     Record = object
 else:
-    from autovenv.hook.records import Record, dataclass, field
+    from autovenv.hook.records import Record, dataclass
 
 from autovenv.hook import discover, plan, scope, shells, venvs
+from autovenv.hook.messages import Messages, printable, shell_word
 
 SAID_SEP = "\x1f"
 
 
 def disabled(env: Mapping[str, str]) -> bool:
     return env.get("AUTOVENV_DISABLE", "") not in ("", "0")
-
-
-def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (escape sequences) made visible."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}"
-        for ch in text
-    )
-
-
-@dataclass
-class Messages(Record):
-    """Messages for stderr, each shown once per shell session (keyed)."""
-
-    said: set[str]
-    pending: list[str] = field(default_factory=list)
-    new_keys: list[str] = field(default_factory=list)
-
-    def said_elsewhere(self, key: str) -> None:
-        """Remember `key` as said this session without saying it (another command did)."""
-        if key not in self.said and key not in self.new_keys:
-            self.new_keys.append(key)
-
-    def once(self, key: str, text: str) -> None:
-        if key in self.said or key in self.new_keys:
-            return
-        self.new_keys.append(key)
-        self.pending.append("autovenv: " + printable(text))
 
 
 @dataclass(frozen=True)
@@ -170,15 +143,6 @@ def decide(env: Mapping[str, str], messages: Messages, foreground_sync: bool = F
     return Answer(activation(finding, env, real), where, sync_dir)
 
 
-def shell_word(path: str) -> str:
-    """A path as a user would type it after a command (for messages only). Not shlex: it
-    imports `re`, which would cost more than the rest of the helper."""
-    plain = "@%+=:,./-_"
-    if path and all(c.isascii() and (c.isalnum() or c in plain) for c in path):
-        return path
-    return "'" + path.replace("'", "'\\''") + "'"
-
-
 def activation(finding: discover.Finding, env: Mapping[str, str], real: str) -> plan.Activate:
     """Activate the venv at its real path `real` (checked: see decide)."""
     assert finding.venv and finding.holder
@@ -227,17 +191,6 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     lines += shell.set_local("_autovenv_answer", [signature])
     lines += shell.set_local("_autovenv_said", [SAID_SEP.join(said)])
     return "".join(line + "\n" for line in lines), answer.scope
-
-
-def hook_text(shell: shells.Shell, python: str) -> str:
-    """The snippet as `autovenv hook` prints it, kept for the launcher too (hookcache.py). It
-    carries no answer: a new shell's first prompt asks the helper, which makes every check
-    (an answer made earlier, or kept, would skip them: issue 12)."""
-    from autovenv.install import hookcache
-
-    text = shell.hook_text(python)
-    hookcache.keep_text(shell.name, text)
-    return text
 
 
 def write(stream: object, text: str) -> None:

@@ -41,6 +41,7 @@ EAGER = (
     "autovenv.hook.plan",
     "autovenv.hook.scope",
     "autovenv.hook.shells",
+    "autovenv.hook.messages",
     "autovenv.hook.export",
 )
 # Read with the eager ones, run when imported: one shell's adapter, trust and the settings check
@@ -67,6 +68,7 @@ ON_CREATION = (
     "autovenv.hook.errors",
     "autovenv.creation",
     "autovenv.creation.fsops",
+    "autovenv.creation.progress",
     "autovenv.creation.locks",
     "autovenv.creation.failures",
     "autovenv.creation.backend",
@@ -84,8 +86,9 @@ ON_CREATION = (
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
 PRELUDES = {
     "autovenv.creation.create": (
-        "autovenv.hook.locations", "autovenv.creation.fsops", "autovenv.creation.locks",
-        "autovenv.creation.backend", "autovenv.hook.errors", "autovenv.creation.failures",
+        "autovenv.hook.locations", "autovenv.creation.fsops", "autovenv.creation.progress",
+        "autovenv.creation.locks", "autovenv.creation.backend", "autovenv.hook.errors",
+        "autovenv.creation.failures",
         "autovenv.hook.trust", "autovenv.hook.leantoml", "autovenv.hook.tomlfile", "autovenv.hook.config",
     ),
 }

@@ -13,7 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.hook.export import Messages
+    from autovenv.hook.messages import Messages
 
 from autovenv.hook import fs, locations
 

@@ -85,11 +85,19 @@ def keep_text(shell_name: str, text: str) -> None:
             shutil.rmtree(fs.join(cache_dir(), name), ignore_errors=True)
 
 
+def hook_text(shell: Shell, python: str) -> str:
+    """The snippet as `autovenv hook` prints it, kept for the launcher too. It carries no
+    answer: a new shell's first prompt asks the helper, which makes every check (an answer
+    made earlier, or kept, would skip them: issue 12)."""
+    text = shell.hook_text(python)
+    keep_text(shell.name, text)
+    return text
+
+
 if __name__ == "__main__":  # install.sh: the bundle made anew, then every shell's hook text from it
     import sys
 
     from autovenv.hook import shells
-    from autovenv.hook.export import hook_text
 
     preload.rebuild()  # the kept text is kept only beside a fresh bundle
     preload.load()

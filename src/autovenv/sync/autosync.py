@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.hook.export import Messages
+    from autovenv.hook.messages import Messages
     from autovenv.sync import syncstate
 
     # What on_entry says: for the prompt, the sync record then the inputs that must not become
@@ -91,7 +91,7 @@ def _user_mode(env: Mapping[str, str]) -> str:
 
 
 def _how(project: str, env: Mapping[str, str]) -> str:
-    from autovenv.hook.export import shell_word
+    from autovenv.hook.messages import shell_word
     from autovenv.sync.consent import reason
 
     how = f"to sync it: autovenv sync {shell_word(project)} (this runs the project's build)"

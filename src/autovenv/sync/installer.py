@@ -201,7 +201,7 @@ def installer_env(env: Mapping[str, str], venv: str, extra: Mapping[str, str]) -
 def _say(err: BinaryIO | None, text: str) -> None:
     if err is None:
         return
-    from autovenv.hook.export import printable
+    from autovenv.hook.messages import printable
 
     try:
         err.write(("autovenv: " + printable(text) + "\n").encode("utf-8", "replace"))
