@@ -1,66 +1,65 @@
-"""Paths and file tests for the hook path, without importing `os`.
+"""The file system as the hook sees it, without importing os: paths (paths.py), file tests,
+and safe reads of the files a project ships.
 
-The per-cd helper runs with -S, where `import os` (it pulls in _collections_abc) costs about a
-quarter of a bare interpreter's start-up, on every boundary cd and in every new shell. On POSIX
-this module uses the `posix` module the interpreter has already loaded and keeps posixpath's
-meaning for each function (tests/test_fs.py compares them on generated paths and trees).
-Elsewhere (Windows) it is a thin alias of os and os.path.
+The per-cd helper runs with -S, where `import os` costs about 2 ms on every boundary cd and in
+every new shell: on POSIX this module uses the `posix` module the interpreter has already
+loaded. On Windows it takes the same functions from os (tests/test_windows_paths.py runs that
+branch here).
 """
 
 from __future__ import annotations
 
 import sys
 
+from autovenv.hook.paths import (
+    S_IFDIR,
+    S_IFMT,
+    S_IFREG,
+    abspath,
+    basename,
+    dirname,
+    exists,
+    expanduser,
+    isabs,
+    isdir,
+    isfile,
+    islink,
+    join,
+    lexists,
+    normpath,
+    pathsep,
+    realpath,
+    sep,
+    splitext,
+)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from os import stat_result
     from typing import NoReturn
 
-_S_IFMT, _S_IFDIR, _S_IFREG, _S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
 S_IWOTH, S_ISVTX = 0o002, 0o1000
-# How many symbolic links one realpath() follows before calling it a loop (Linux: 40).
-_MAX_LINKS = 40
 _MAX_NAME_BYTES = 200  # of a file name made by flat_name (most filesystems allow 255)
 TOML_MAX_BYTES = 1 << 20  # pyproject.toml files run to a few KiB; the biggest known, ~100 KiB
 
-if sys.platform == "win32":  # pragma: no cover - not run here; speed matters less than being right
-    from os import O_RDONLY as _O_RDONLY
-    from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, pathsep, readlink, sep, stat
+if sys.platform == "win32":
+    from os import O_RDONLY as _O_READ_ONLY_NOW
+    from os import _exit, fsdecode, fsencode, getcwd, listdir, lstat, readlink, stat
     from os import close as _close
     from os import environ as _environ
     from os import fstat as _fstat
     from os import open as _open
     from os import read as _read
 
-    _O_READ_ONLY_NOW = _O_RDONLY
-    from os.path import (
-        abspath,
-        basename,
-        dirname,
-        exists,
-        expanduser,
-        isabs,
-        isdir,
-        isfile,
-        islink,
-        join,
-        lexists,
-        normpath,
-        realpath,
-        splitext,
-    )
-
     def environ() -> dict[str, str]:
         return dict(_environ)
 
 else:
     from posix import (
-        F_OK,
         O_CLOEXEC,
         O_NOCTTY,
         O_NONBLOCK,
         _exit,
-        access,
         getcwd,
         getuid,
         listdir,
@@ -78,7 +77,6 @@ else:
     # Opening a FIFO waits for a writer, and a terminal may become the controlling one: neither.
     _O_READ_ONLY_NOW = _O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC
 
-    sep, pathsep = "/", ":"
     _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 
     def fsencode(name: str) -> bytes:
@@ -92,125 +90,6 @@ else:
         enc, err = _ENCODING, _ERRORS
         return {str(k, enc, err): str(v, enc, err) for k, v in _environ.items()}
 
-    def isabs(path: str) -> bool:
-        return path.startswith("/")
-
-    def join(first: str, *rest: str) -> str:
-        path = first
-        for part in rest:
-            if part.startswith("/") or not path:
-                path = part
-            elif path.endswith("/"):
-                path += part
-            else:
-                path += "/" + part
-        return path
-
-    def dirname(path: str) -> str:
-        head = path[: path.rfind("/") + 1]
-        # "/a/b/" -> "/a/b", but a head made only of slashes stays as it is.
-        return head.rstrip("/") or head
-
-    def basename(path: str) -> str:
-        return path[path.rfind("/") + 1 :]
-
-    def splitext(path: str) -> tuple[str, str]:
-        name_start = path.rfind("/") + 1
-        dot = path.rfind(".")
-        # A name's leading dots (".bashrc", "..x") do not start an extension.
-        if dot > name_start and path[name_start:dot].strip("."):
-            return path[:dot], path[dot:]
-        return path, ""
-
-    def normpath(path: str) -> str:
-        if not path:
-            return "."
-        # POSIX lets exactly two leading slashes mean something else; three or more mean one.
-        slashes = 2 if path.startswith("//") and not path.startswith("///") else int(path.startswith("/"))
-        parts: list[str] = []
-        for part in path.split("/"):
-            if part in ("", "."):
-                continue
-            if part == ".." and parts and parts[-1] != "..":
-                parts.pop()
-            elif part != ".." or not slashes:
-                parts.append(part)
-        return "/" * slashes + "/".join(parts) or "."
-
-    def abspath(path: str) -> str:
-        return normpath(path if path.startswith("/") else join(getcwd(), path))
-
-    def expanduser(path: str) -> str:
-        if not path.startswith("~"):
-            return path
-        import posixpath  # rare (HOME unset, or "~user"): the standard one, os and all
-
-        return posixpath.expanduser(path)
-
-    def _mode(path: str, follow: bool = True) -> int | None:
-        try:
-            return (stat(path) if follow else lstat(path)).st_mode
-        except (OSError, ValueError):  # ValueError: a NUL in the path
-            return None
-
-    def exists(path: str) -> bool:
-        # access() answers without making a stat_result, or an exception when the path is
-        # absent: half the cost of a failing stat, for the same answer (links followed, search
-        # permission needed on the directories; this process never runs set-uid). Discovery
-        # asks it four times per directory level.
-        try:
-            return access(path, F_OK)
-        except ValueError:  # a NUL in the path
-            return False
-
-    def lexists(path: str) -> bool:
-        return _mode(path, follow=False) is not None
-
-    def isdir(path: str) -> bool:
-        mode = _mode(path)
-        return mode is not None and mode & _S_IFMT == _S_IFDIR
-
-    def isfile(path: str) -> bool:
-        mode = _mode(path)
-        return mode is not None and mode & _S_IFMT == _S_IFREG
-
-    def islink(path: str) -> bool:
-        mode = _mode(path, follow=False)
-        return mode is not None and mode & _S_IFMT == _S_IFLNK
-
-    def realpath(path: str) -> str:
-        """The path with every symbolic link resolved, like posixpath.realpath: missing parts are
-        kept as written; a loop is left to posixpath (os and all), whose answer it must be."""
-        if not path.startswith("/"):
-            path = join(getcwd(), path)
-        todo = [p for p in reversed(path.split("/")) if p not in ("", ".")]  # a stack
-        done: list[str] = []  # resolved components, from the root
-        links = 0
-        while todo:
-            name = todo.pop()
-            if name == "..":
-                if done:
-                    done.pop()
-                continue
-            candidate = "/" + "/".join([*done, name])
-            try:  # islink(), inlined: this loop runs for every component of every path
-                link = lstat(candidate).st_mode & _S_IFMT == _S_IFLNK
-            except (OSError, ValueError):
-                link = False
-            if not link:
-                done.append(name)
-                continue
-            links += 1
-            if links > _MAX_LINKS:  # a loop (rare): where it stops is posixpath's to say
-                import posixpath
-
-                return posixpath.realpath(path)
-            target = readlink(candidate)
-            if target.startswith("/"):
-                done = []
-            todo += [p for p in reversed(target.split("/")) if p not in ("", ".")]
-        return "/" + "/".join(done)
-
 
 def is_world_writable(st: stat_result) -> bool:
     """Writable by anyone, and not a sticky directory (like /tmp) that guards its entries."""
@@ -222,7 +101,7 @@ def not_safe_to_run(path: str) -> str:
     file, or the directory holding it (as named, and once links are resolved), belongs to a
     user other than this one and root, or is writable by everyone (a sticky directory too:
     anyone may add a name to it before the owner does)."""
-    if sys.platform == "win32":  # pragma: no cover - no owners to compare
+    if sys.platform == "win32":  # no owners to compare
         return ""
     uid = getuid()
     real = realpath(path)
@@ -265,15 +144,15 @@ class NotAFile(OSError):
 
 
 _KINDS = {0o010000: "a FIFO", 0o020000: "a character device", 0o060000: "a block device",
-          0o140000: "a socket", _S_IFDIR: "a directory"}
+          0o140000: "a socket", S_IFDIR: "a directory"}
 
 
 def open_regular(path: str) -> int:
     """A file descriptor open for reading on a regular file (see read_regular), for a reader
     that needs all of a file however big (a digest); NotAFile, or another OSError."""
     fd = _open(path, _O_READ_ONLY_NOW)
-    kind = _fstat(fd).st_mode & _S_IFMT
-    if kind != _S_IFREG:
+    kind = _fstat(fd).st_mode & S_IFMT
+    if kind != S_IFREG:
         _close(fd)
         raise NotAFile(f"{path} is {_KINDS.get(kind, 'not a regular file')}, not a file autovenv reads")
     return fd

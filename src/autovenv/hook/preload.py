@@ -25,15 +25,16 @@ if TYPE_CHECKING:
     from types import CodeType
     from typing import BinaryIO
 
-if sys.platform == "win32":  # pragma: no cover - not run here
-    from nt import W_OK, access, fstat, getpid, mkdir, remove, replace, stat
-else:
-    from posix import W_OK, access, fstat, getpid, mkdir, remove, replace, stat
+# The interpreter's own OS module (posix; nt on Windows), already loaded: not os, which costs.
+_system = sys.modules.get("posix") or sys.modules["nt"]
+W_OK, access, fstat, getpid = _system.W_OK, _system.access, _system.fstat, _system.getpid
+mkdir, remove, replace, stat = _system.mkdir, _system.remove, _system.replace, _system.stat
 
 # Run at load, in this order: every run of the helper needs them. A module comes after the
 # modules it imports at its top level and after its package (tests/test_preload.py checks;
 # a wrong order is slower, not wrong: the module is then served on demand).
 EAGER = (
+    "autovenv.hook.paths",
     "autovenv.hook.fs",
     "autovenv.hook.records",
     "autovenv.hook.venvs",

@@ -175,7 +175,7 @@ def _foreign(st: stat_result) -> str:
     """Why another user could change this file or directory ('' = only the user and root):
     its owner, or write permission for everyone, or for a group other than the user's own
     (a sticky directory, like /tmp, guards its entries)."""
-    if sys.platform == "win32":  # pragma: no cover - no owners or modes to read there
+    if sys.platform == "win32":  # no owners or modes to read there
         return ""
     from posix import getgid
 
