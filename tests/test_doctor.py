@@ -127,10 +127,10 @@ def test_generic_console_script_gets_a_note_with_the_fix() -> None:
 
 
 def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from autovenv.hook import preload
+    from autovenv.hook import bundlewrite, preload
 
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as the helper runs it (-I)
-    assert preload.rebuild()
+    assert bundlewrite.rebuild()
     check = doctor.check_bundle()
     assert check.status == doctor.OK and preload.bundle_path() in check.text
     monkeypatch.setattr(preload, "state", lambda: "stale")

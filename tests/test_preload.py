@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv.hook import preload
+from autovenv.hook import bundlewrite, preload
 from tests.conftest import make_venv
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "autovenv"
@@ -87,7 +87,7 @@ def test_first_run_builds_the_bundle_and_later_runs_use_it(package: Path, projec
 
 def test_every_module_of_the_hook_path_is_in_the_bundle(package: Path, project: Path, env: dict[str, str],
                                                        tmp_path: Path) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     new_project = tmp_path / "new"
     new_project.mkdir()
     (new_project / "requirements.txt").write_text("")
@@ -102,7 +102,7 @@ def test_every_module_of_the_hook_path_is_in_the_bundle(package: Path, project: 
 
 def test_a_changed_source_is_used_at_once_and_the_bundle_rebuilt(package: Path, project: Path,
                                                                  env: dict[str, str]) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     bundle = Path(preload.bundle_path(str(package)))
     before = bundle.read_bytes()
     # A change a bundle made earlier does not know: every answer names the venv differently.
@@ -121,7 +121,7 @@ def test_a_changed_source_is_used_at_once_and_the_bundle_rebuilt(package: Path, 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "other-magic"])
 def test_a_damaged_bundle_is_ignored_and_replaced(package: Path, project: Path, env: dict[str, str],
                                                   damage: str) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     bundle = Path(preload.bundle_path(str(package)))
     good = bundle.read_bytes()
     damaged = {
@@ -157,7 +157,7 @@ def test_a_read_only_package_works_without_a_bundle(package: Path, project: Path
 
 def test_the_bundle_runs_annotations_lazily_without_importing_future(package: Path, project: Path,
                                                                      env: dict[str, str]) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     done = helper_run(package, project, env, "-X", "importtime")
     assert done.returncode == 0, done.stderr
     imported = [line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line]
@@ -217,11 +217,11 @@ def test_the_bundle_lists_each_module_once_and_every_one_exists() -> None:
 
 def test_a_bundle_cut_short_in_the_creation_part_still_creates(package: Path, env: dict[str, str],
                                                                tmp_path: Path) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     bundle = Path(preload.bundle_path(str(package)))
     data = bundle.read_bytes()
-    hot_end = preload._HEADER + int.from_bytes(data[preload._HEADER - 8 : preload._HEADER - 4], "little") \
-        + int.from_bytes(data[preload._HEADER - 4 : preload._HEADER], "little")
+    hot_end = preload.HEADER + int.from_bytes(data[preload.HEADER - 8 : preload.HEADER - 4], "little") \
+        + int.from_bytes(data[preload.HEADER - 4 : preload.HEADER], "little")
     bundle.write_bytes(data[: hot_end + 100])
     (tmp_path / "none.toml").write_text("pip = false\n")
     new_project = tmp_path / "new"
@@ -235,7 +235,7 @@ def test_a_bundle_cut_short_in_the_creation_part_still_creates(package: Path, en
 
 def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
     assert preload.state(str(package)) == "missing"
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     assert preload.state(str(package)) == "fresh"
     fs = package / "hook" / "fs.py"
     fs.write_text(fs.read_text() + "\n")
@@ -246,7 +246,7 @@ def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
 
 def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path, project: Path,
                                                                   env: dict[str, str], tmp_path: Path) -> None:
-    assert preload.rebuild(str(package))
+    assert bundlewrite.rebuild(str(package))
     copy = tmp_path / "copy" / "autovenv"
     shutil.copytree(package, copy)  # the bundle comes along, naming the original's sources
     venvs = copy / "hook" / "venvs.py"
@@ -261,9 +261,9 @@ def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path,
 def test_a_bundle_older_than_the_module_lists_is_rebuilt(package: Path, project: Path, env: dict[str, str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # A bundle made before a module joined the lists: every stamp in it still matches.
-    monkeypatch.setattr(preload, "_BUNDLED", preload._BUNDLED[:-1])
+    monkeypatch.setattr(preload, "BUNDLED", preload.BUNDLED[:-1])
     Path(preload.bundle_path(str(package))).parent.mkdir()
-    Path(preload.bundle_path(str(package))).write_bytes(preload.build(str(package)))
+    Path(preload.bundle_path(str(package))).write_bytes(bundlewrite.build(str(package)))
     monkeypatch.undo()
     assert preload.state(str(package)) == "stale"
     done = helper_run(package, project, env)

@@ -38,7 +38,7 @@ print(json.dumps({
     "owners": fs.not_safe_to_run(sys.executable),
     "read": fs.read_regular(__file__ if "__file__" in globals() else sys.executable, 1 << 30, prefix=True)[:4].hex(),
     "environ": fs.environ().get("AUTOVENV_TEST_MARK"),
-    "bundle_dir": preload.bundle_path().rsplit(preload._SEP, 2)[-2],
+    "bundle_dir": preload.bundle_path().rsplit(preload.SEP, 2)[-2],
 }))
 """
 

@@ -33,7 +33,9 @@ def main() -> None:
             except OSError as e:
                 fs.exit_now(cannot_write(e))
             if preload.outdated():  # after the text, so a stale bundle costs this one run only
-                preload.rebuild()
+                from autovenv.hook import bundlewrite
+
+                bundlewrite.rebuild()
             fs.exit_now(0)
     # Started lean (the launcher's -IS): click lives in site-packages.
     from autovenv.runtime import enable_site_packages

@@ -39,5 +39,7 @@ if __name__ == "__main__":
 
     status = main(sys.argv[1:])
     if preload.outdated():  # after the answer, so a stale bundle costs this one run only
-        preload.rebuild()
+        from autovenv.hook import bundlewrite
+
+        bundlewrite.rebuild()
     exit_now(status)

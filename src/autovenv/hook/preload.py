@@ -7,15 +7,10 @@ beside this file, with each source's mtime and size: a module whose source chang
 imported the ordinary way (as a stale .pyc would be recompiled), and the caller rebuilds the
 bundle after its answer. It lives in the package's __pycache__, like the .pyc files it
 stands for; where that is not writable, imports stay ordinary (slower, never wrong).
-
-Layout: magic, the lengths of the index and of the hot modules' code, the index (the package
-directory and module lists it was made for; name -> source, mtime, size, offset, length),
-then each module's marshalled code. The hot part (index and the modules of a plain boundary
-cd) is read in one go; a creation module is read from the file when imported, so a plain cd
-does not pay for the creation path's pages.
+bundlewrite.py writes it (its layout is described there).
 """
 
-# No `from __future__ import annotations` here (see _compile): annotations 3.9 cannot
+# No `from __future__ import annotations` here (see bundlewrite.compile_module): annotations 3.9 cannot
 # evaluate are strings.
 import marshal
 import sys
@@ -27,8 +22,7 @@ if TYPE_CHECKING:
 
 # The interpreter's own OS module (posix; nt on Windows), already loaded: not os, which costs.
 _system = sys.modules.get("posix") or sys.modules["nt"]
-W_OK, access, fstat, getpid = _system.W_OK, _system.access, _system.fstat, _system.getpid
-mkdir, remove, replace, stat = _system.mkdir, _system.remove, _system.replace, _system.stat
+W_OK, access, fstat, stat = _system.W_OK, _system.access, _system.fstat, _system.stat
 
 # Run at load, in this order: every run of the helper needs them. A module comes after the
 # modules it imports at its top level and after its package (tests/test_preload.py checks;
@@ -94,33 +88,33 @@ PRELUDES = {
     ),
 }
 PACKAGES = ("autovenv.hook.shells", "autovenv.creation", "autovenv.sync", "autovenv.install")
-_BUNDLED = EAGER + ON_DEMAND + ON_CREATION
+BUNDLED = EAGER + ON_DEMAND + ON_CREATION
 
 _HERE = __file__
 _HOOK_DIR = _HERE[: max(_HERE.rfind("/"), _HERE.rfind("\\"))]
-_SEP = _HERE[len(_HOOK_DIR)]
-_PACKAGE_DIR = _HOOK_DIR[: _HOOK_DIR.rfind(_SEP)]
+SEP = _HERE[len(_HOOK_DIR)]
+PACKAGE_DIR = _HOOK_DIR[: _HOOK_DIR.rfind(SEP)]
 # The bundle is valid only for the interpreter that wrote it (its bytecode magic comes first)
 # and for this file's format (the version after it).
-_MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER + b"autovenv-bundle-2\n"
-_HEADER = len(_MAGIC) + 8  # then two lengths, 4 bytes each, little-endian
+MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER + b"autovenv-bundle-2\n"
+HEADER = len(MAGIC) + 8  # then two lengths, 4 bytes each, little-endian
 _ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
 # What a missing, truncated or foreign bundle raises while it is read or unmarshalled.
 _UNREADABLE = (OSError, ValueError, EOFError, TypeError)
 
 
-def bundle_path(package_dir: str = _PACKAGE_DIR) -> str:
-    return f"{package_dir}{_SEP}__pycache__{_SEP}hookpath.{sys.implementation.cache_tag}.bundle"
+def bundle_path(package_dir: str = PACKAGE_DIR) -> str:
+    return f"{package_dir}{SEP}__pycache__{SEP}hookpath.{sys.implementation.cache_tag}.bundle"
 
 
-def source_path(name: str, package_dir: str = _PACKAGE_DIR) -> str:
+def source_path(name: str, package_dir: str = PACKAGE_DIR) -> str:
     relative = name.split(".")[1:]
     if name in PACKAGES:
         relative.append("__init__")
-    return package_dir + _SEP + _SEP.join(relative) + ".py"
+    return package_dir + SEP + SEP.join(relative) + ".py"
 
 
-def _stamp(path: str) -> "tuple[int, int]":
+def source_stamp(path: str) -> "tuple[int, int]":
     st = stat(path)
     return st.st_mtime_ns, st.st_size
 
@@ -145,7 +139,7 @@ class _Bundle:
         if entry is None:
             return False
         try:
-            if _stamp(entry[0]) == (entry[1], entry[2]):
+            if source_stamp(entry[0]) == (entry[1], entry[2]):
                 return True
         except Exception:  # gone, unreadable, or an entry that makes no sense
             pass
@@ -157,8 +151,8 @@ class _Bundle:
         """The module's code; OSError, ValueError or EOFError when the file lets us down."""
         start = self.base + self.index[name][3]
         end = start + self.index[name][4]
-        if end - _HEADER <= len(self.hot):
-            return marshal.loads(self.hot[start - _HEADER : end - _HEADER])
+        if end - HEADER <= len(self.hot):
+            return marshal.loads(self.hot[start - HEADER : end - HEADER])
         self.file.seek(start)
         data = self.file.read(end - start)
         if len(data) != end - start:
@@ -179,7 +173,7 @@ class _Bundle:
         spec = _ModuleSpec(name, self, origin=self.index[name][0], is_package=name in PACKAGES)
         spec.has_location = True
         if name in PACKAGES:
-            spec.submodule_search_locations = [self.index[name][0].rpartition(_SEP)[0]]
+            spec.submodule_search_locations = [self.index[name][0].rpartition(SEP)[0]]
         return spec
 
     def create_module(self, spec: object) -> None:
@@ -197,8 +191,8 @@ def _read(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
     file, of an open bundle made for `package_dir`; ValueError, EOFError or OSError when it is
     not that. One read for the hot part, never glued to the header: a copy of that size is
     fresh memory, whose first touch costs as much as reading it."""
-    header = f.read(_HEADER)
-    if header[: len(_MAGIC)] != _MAGIC or len(header) != _HEADER:
+    header = f.read(HEADER)
+    if header[: len(MAGIC)] != MAGIC or len(header) != HEADER:
         raise ValueError("not a bundle of this interpreter and format")
     index_length = int.from_bytes(header[-8:-4], "little")
     hot_length = int.from_bytes(header[-4:], "little")
@@ -208,12 +202,12 @@ def _read(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
     index = marshal.loads(memoryview(hot)[:index_length])
     # Made for this package directory (a copied or moved package has its own sources) and for
     # these module lists.
-    if type(index) is not dict or index.pop("", None) != (package_dir, _BUNDLED):
+    if type(index) is not dict or index.pop("", None) != (package_dir, BUNDLED):
         raise ValueError("not the index of this package")
-    return index, hot, _HEADER + index_length
+    return index, hot, HEADER + index_length
 
 
-def load(package_dir: str = _PACKAGE_DIR) -> bool:
+def load(package_dir: str = PACKAGE_DIR) -> bool:
     """Run the eager modules and serve the others from the bundle. False when the bundle is
     missing, unreadable, from another interpreter or out of date: `rebuild()` then helps."""
     global _loaded
@@ -254,7 +248,7 @@ def _run(name: str, code: "CodeType", bundle: _Bundle) -> None:
     module.__spec__ = _ModuleSpec(name, bundle, origin=path, is_package=name in PACKAGES)
     module.__loader__ = bundle  # type: ignore[assignment]
     if name in PACKAGES:
-        module.__path__ = [path.rpartition(_SEP)[0]]
+        module.__path__ = [path.rpartition(SEP)[0]]
         module.__package__ = name
     else:
         module.__package__ = parent
@@ -284,94 +278,20 @@ def stamp() -> "str | None":
     return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
-def state(package_dir: str = _PACKAGE_DIR) -> str:
+def state(package_dir: str = PACKAGE_DIR) -> str:
     """For `autovenv doctor`: "fresh", "stale" (a source changed since), "missing" or
     "unwritable" (no bundle, and none can be written here). Installs nothing."""
     try:
         with open(bundle_path(package_dir), "rb") as f:
             index = _read(f, package_dir)[0]
-        for name in _BUNDLED:
+        for name in BUNDLED:
             path, mtime, size = index[name][:3]
-            if _stamp(path) != (mtime, size):
+            if source_stamp(path) != (mtime, size):
                 return "stale"
         return "fresh"
     except FileNotFoundError:
-        cache = bundle_path(package_dir).rpartition(_SEP)[0]
+        cache = bundle_path(package_dir).rpartition(SEP)[0]
         writable = access(cache, W_OK) or access(package_dir, W_OK)
         return "missing" if writable and not sys.dont_write_bytecode else "unwritable"
     except (*_UNREADABLE, KeyError):
         return "stale"
-
-
-_FUTURE_LINE = b"\nfrom __future__ import annotations\n"
-
-
-def _compile(source: bytes, path: str) -> "CodeType":
-    """The module's code as an import would compile it, except that `from __future__ import
-    annotations` becomes the compiler flag alone (its line left blank, so line numbers hold):
-    importing __future__ at run time, and listing the standard library's directory to find
-    it, costs as much as two of our modules."""
-    import __future__
-
-    flags = 0
-    if _FUTURE_LINE in b"\n" + source:
-        source = (b"\n" + source).replace(_FUTURE_LINE, b"\n\n", 1)[1:]
-        flags = __future__.annotations.compiler_flag
-    return compile(source, path, "exec", flags=flags, dont_inherit=True)
-
-
-def build(package_dir: str = _PACKAGE_DIR) -> bytes:
-    """The bundle's bytes, compiled from the sources now. OSError when one cannot be read."""
-    stamps, blobs = {}, []
-    for name in _BUNDLED:
-        path = source_path(name, package_dir)
-        mtime, size = _stamp(path)
-        with open(path, "rb") as f:
-            source = f.read()
-        if len(source) != size:
-            raise OSError(f"{path} is being rewritten")
-        stamps[name] = (path, mtime, size)
-        blobs.append((name, marshal.dumps(_compile(source, path))))
-    index: dict[str, object] = {"": (package_dir, _BUNDLED)}
-    offset = hot_length = 0
-    for name, blob in blobs:
-        index[name] = (*stamps[name], offset, len(blob))
-        offset += len(blob)
-        if name in EAGER + ON_DEMAND:  # they come first
-            hot_length = offset
-    data = marshal.dumps(index)
-    lengths = len(data).to_bytes(4, "little") + hot_length.to_bytes(4, "little")
-    return b"".join([_MAGIC, lengths, data] + [blob for _, blob in blobs])
-
-
-def rebuild(package_dir: str = _PACKAGE_DIR) -> bool:
-    """Write the bundle anew (after the answer: it costs a few compilations, once per install
-    or upgrade). Silent and harmless where it cannot write."""
-    if sys.dont_write_bytecode:
-        return False
-    target = bundle_path(package_dir)
-    cache = target.rpartition(_SEP)[0]
-    try:
-        if not access(cache, W_OK):
-            if not access(package_dir, W_OK):
-                return False
-            mkdir(cache)
-        data = build(package_dir)
-        tmp = f"{target}.tmp{getpid()}"
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-            replace(tmp, target)
-        except BaseException:
-            try:
-                remove(tmp)
-            except OSError:
-                pass
-            raise
-    except Exception:  # a cache: failing to write it must never fail the answer
-        return False
-    return True
-
-
-if __name__ == "__main__":  # install.sh: `python -I -m autovenv.hook.preload` after an install
-    sys.exit(0 if rebuild() else 1)

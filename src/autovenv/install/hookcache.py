@@ -97,9 +97,9 @@ def hook_text(shell: Shell, python: str) -> str:
 if __name__ == "__main__":  # install.sh: the bundle made anew, then every shell's hook text from it
     import sys
 
-    from autovenv.hook import shells
+    from autovenv.hook import bundlewrite, shells
 
-    preload.rebuild()  # the kept text is kept only beside a fresh bundle
+    bundlewrite.rebuild()  # the kept text is kept only beside a fresh bundle
     preload.load()
     for shell_name in shells.names():
         hook_text(shells.get(shell_name), sys.executable)
