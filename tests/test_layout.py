@@ -13,7 +13,7 @@ MAX_LINES = 300
 # Modules still over the limit; the list may only shrink (a module that fits must leave it).
 STILL_LARGE: set[str] = {
     "autovenv.creation.interpreters", "autovenv.creation.create", "autovenv.sync.installer",
-    "autovenv.hook.leantoml", "autovenv.cli",
+    "autovenv.cli",
 }
 
 

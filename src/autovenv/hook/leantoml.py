@@ -10,20 +10,19 @@ tests/test_leantoml.py checks that the two agree.
 
 from __future__ import annotations
 
+from autovenv.hook.leanstrings import Unsupported, basic_string, literal_string
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
-
-class Unsupported(Exception):
-    """Not in the subset, or not valid TOML: ask tomllib."""
+__all__ = ["Unsupported", "parse"]
 
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
-_HEX = frozenset("0123456789abcdefABCDEF")
 # Control characters are invalid anywhere in TOML, except tab, and newline between lines.
 _CONTROL = tuple(chr(c) for c in (*range(9), *range(11, 32), 127))
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _AFTER_SCALAR = frozenset(" \t\n#,]}")  # what may follow an integer or a boolean
 _MAX_DEPTH = 32
 _MAX_DIGITS = 64
@@ -58,8 +57,6 @@ class _Parser:
         self.arrays_of_tables: set[int] = set()
         self.section = 0
         self.inline_tables = 0
-
-    # --- Layout ------------------------------------------------------------------------
 
     def document(self) -> dict[str, Any]:
         text, end = self.text, len(self.text)
@@ -111,8 +108,6 @@ class _Parser:
             if self.text[self.pos] != "\n":
                 raise Unsupported
             self.pos += 1
-
-    # --- Tables ------------------------------------------------------------------------
 
     def header(self) -> dict[str, Any]:
         many = self.text.startswith("[[", self.pos)
@@ -183,8 +178,6 @@ class _Parser:
             raise Unsupported
         table[keys[-1]] = value
 
-    # --- Keys --------------------------------------------------------------------------
-
     def key(self) -> list[str]:
         """A key, possibly dotted, and the spaces after it."""
         keys = []
@@ -200,9 +193,9 @@ class _Parser:
         text, start, end = self.text, self.pos, len(self.text)
         char = text[start:start + 1]
         if char == '"':
-            return self.basic_string()
+            return self.string(basic_string)
         if char == "'":
-            return self.literal_string()
+            return self.string(literal_string)
         pos = start
         while pos < end and text[pos] in _BARE:
             pos += 1
@@ -211,19 +204,17 @@ class _Parser:
         self.pos = pos
         return text[start:pos]
 
-    # --- Values ------------------------------------------------------------------------
-
     def value(self, depth: int) -> Any:
         text, pos = self.text, self.pos
         char = text[pos:pos + 1]
         if char == '"':
             if text.startswith('"""', pos):
                 raise Unsupported
-            return self.basic_string()
+            return self.string(basic_string)
         if char == "'":
             if text.startswith("'''", pos):
                 raise Unsupported
-            return self.literal_string()
+            return self.string(literal_string)
         if char == "[":
             return self.array(depth + 1)
         if char == "{":
@@ -234,6 +225,10 @@ class _Parser:
                 self.scalar_ends()
                 return meaning
         return self.integer()
+
+    def string(self, read: Callable[[str, int], tuple[str, int]]) -> str:
+        value, self.pos = read(self.text, self.pos)
+        return value
 
     def scalar_ends(self) -> None:
         if self.pos < len(self.text) and self.text[self.pos] not in _AFTER_SCALAR:
@@ -263,46 +258,6 @@ class _Parser:
         self.pos = pos
         self.scalar_ends()
         return int(text[start:pos].replace("_", ""))
-
-    def basic_string(self) -> str:
-        text = self.text
-        pos = self.pos + 1
-        parts = []
-        while True:
-            quote = text.find('"', pos)
-            if quote < 0:
-                raise Unsupported
-            backslash = text.find("\\", pos, quote)
-            stop = quote if backslash < 0 else backslash
-            chunk = text[pos:stop]
-            if "\n" in chunk:
-                raise Unsupported
-            parts.append(chunk)
-            if backslash < 0:
-                self.pos = quote + 1
-                return "".join(parts)
-            escape = text[backslash + 1:backslash + 2]
-            if escape in _ESCAPES:
-                parts.append(_ESCAPES[escape])
-                pos = backslash + 2
-                continue
-            size = 4 if escape == "u" else 8 if escape == "U" else 0
-            digits = text[backslash + 2:backslash + 2 + size]
-            if not size or len(digits) != size or not all(d in _HEX for d in digits):
-                raise Unsupported
-            code = int(digits, 16)
-            if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-                raise Unsupported
-            parts.append(chr(code))
-            pos = backslash + 2 + size
-
-    def literal_string(self) -> str:
-        start = self.pos + 1
-        quote = self.text.find("'", start)
-        if quote < 0 or "\n" in self.text[start:quote]:
-            raise Unsupported
-        self.pos = quote + 1
-        return self.text[start:quote]
 
     def array(self, depth: int) -> list[Any]:
         if depth > _MAX_DEPTH:

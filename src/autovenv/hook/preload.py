@@ -67,6 +67,7 @@ ON_CREATION = (
     "autovenv.creation.locks",
     "autovenv.creation.failures",
     "autovenv.creation.backend",
+    "autovenv.hook.leanstrings",
     "autovenv.hook.leantoml",
     "autovenv.hook.tomlfile",
     "autovenv.hook.config",
@@ -83,8 +84,8 @@ PRELUDES = {
     "autovenv.creation.create": (
         "autovenv.hook.locations", "autovenv.creation.fsops", "autovenv.creation.progress",
         "autovenv.creation.locks", "autovenv.creation.backend", "autovenv.hook.errors",
-        "autovenv.creation.failures",
-        "autovenv.hook.trust", "autovenv.hook.leantoml", "autovenv.hook.tomlfile", "autovenv.hook.config",
+        "autovenv.creation.failures", "autovenv.hook.trust", "autovenv.hook.leanstrings",
+        "autovenv.hook.leantoml", "autovenv.hook.tomlfile", "autovenv.hook.config",
     ),
 }
 PACKAGES = ("autovenv.hook.shells", "autovenv.creation", "autovenv.sync", "autovenv.install")
