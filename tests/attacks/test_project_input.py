@@ -545,3 +545,16 @@ def test_project_input_attacks_from_a_real_shell(tmp_path: Path, open_shell, she
         assert s.environ().get("VIRTUAL_ENV") == str(project / ".venv"), s.transcript[-3000:]
     assert "typed-2" in s.run("echo typed-2")
     assert not canary.exists()
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".python-version"])
+def test_a_symlink_loop_is_one_message(tmp_path: Path, env: dict[str, str], name: str) -> None:
+    p = project_with(tmp_path)
+    if name == "pyproject.toml":
+        (p / name).unlink()
+        (p / "setup.py").write_text("")
+    (p / name).symlink_to(name)
+    r = hook(p, env)
+    [line] = messages(r.stderr)
+    assert str(p / name) in line and "symbolic links" in line, line
+    assert activates(r.stdout, p / ".venv"), r.stderr

@@ -174,8 +174,10 @@ def load(project: str | None, env: Mapping[str, str]) -> Config:
             python_version = fs.first_line_of(fs.read_regular(version_file, 4096))
         except fs.NotAFile as e:
             problems.append(f"{e}; it is ignored")
-        except OSError:
-            pass  # absent (the usual case), or unreadable like an absent one
+        except FileNotFoundError:
+            pass  # the usual case
+        except OSError as e:  # a symbolic link loop, no permission, a terminal that is not there
+            problems.append(f"cannot read {version_file}: {e.strerror}; it is ignored")
 
     return Config(
         create=merged.get("create", "auto"),
