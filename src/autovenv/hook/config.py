@@ -1,5 +1,7 @@
-"""Settings for creating venvs: the project's .python-version and `[tool.autovenv]` in its
-pyproject.toml, then the user's config file, then defaults.
+"""Settings for creating venvs, from the project's files, the user's config file, or defaults.
+
+The project's .python-version and `[tool.autovenv]` in its pyproject.toml come first, then the
+user's config file, then defaults.
 
 Read only on the creation path (a project without a venv, or `autovenv create`), never at a
 plain prompt. A malformed file is reported once (file and line, from the TOML parser) and its

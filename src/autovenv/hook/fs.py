@@ -1,5 +1,7 @@
-"""The file system as the hook sees it, without importing os: paths (paths.py), file tests,
-and safe reads of the files a project ships.
+"""The file system as the hook sees it, without os: file tests, safe reads, paths (paths.py).
+
+Safe reads: the files a project ships are read as regular files only, never blocking, never
+past a limit (read_regular).
 
 The per-cd helper runs with -S, where `import os` costs about 2 ms on every boundary cd and in
 every new shell: on POSIX this module uses the `posix` module the interpreter has already

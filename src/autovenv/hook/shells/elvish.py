@@ -1,4 +1,4 @@
-"""elvish (0.19+)."""
+"""elvish (0.19+): '...' quoting, `set-env`/`unset-env`, the answer's lists as `var` lines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PowerShell 7 (pwsh).
+"""PowerShell 7 (pwsh): the answer as NUL-separated records the snippet applies as data.
 
 The answer is data the snippet applies without evaluating it (shell/autovenv.ps1,
 _autovenv_apply): records of NUL-separated fields, each record starting and ending with a NUL
