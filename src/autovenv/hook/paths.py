@@ -16,24 +16,7 @@ S_IFMT, S_IFDIR, S_IFREG, S_IFLNK = 0o170000, 0o040000, 0o100000, 0o120000
 _MAX_LINKS = 40
 
 if sys.platform == "win32":
-    from ntpath import (
-        abspath,
-        basename,
-        dirname,
-        exists,
-        expanduser,
-        isabs,
-        isdir,
-        isfile,
-        islink,
-        join,
-        lexists,
-        normpath,
-        realpath,
-        splitext,
-    )
-
-    sep, pathsep = "\\", ";"
+    from ntpath import *  # noqa: F403 - all of them, sep and pathsep too
 else:
     from posix import F_OK, access, getcwd, lstat, readlink, stat
 
