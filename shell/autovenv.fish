@@ -124,8 +124,9 @@ end
 # Does the redirect file no longer hold the text the answer was made from? It is read only
 # while it is a regular file (a FIFO would block the prompt).
 function _autovenv_redirect_changed
-    test -f "$_autovenv_redirect[1]"; or return 0
-    set -l text (string collect -N <$_autovenv_redirect[1] 2>/dev/null)
+    # -r first: fish reports a redirection that fails on the terminal, whatever 2> says.
+    test -f "$_autovenv_redirect[1]" -a -r "$_autovenv_redirect[1]"; or return 0
+    set -l text (string collect -N <$_autovenv_redirect[1])
     test "$text" != "$_autovenv_redirect[2]"
 end
 
