@@ -33,12 +33,13 @@ UV = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
 @pytest.fixture(scope="session")
 def probe_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every interpreter probed once per session; each test starts from a copy."""
-    from autovenv.creation import interpreters
+    from autovenv.creation import interpreters, probe
 
     data = tmp_path_factory.mktemp("probe-cache")
     env = {"HOME": str(data), "PATH": BASE_PATH, "PYENV_ROOT": str(PYENV), "AUTOVENV_DATA_DIR": str(data)}
-    interpreters.Finder(env, None).all()
-    return data / interpreters.CACHE_NAME
+    finder = interpreters.Finder(env, None)
+    finder.prober.info(i.path for i in finder.all())
+    return data / probe.CACHE_NAME
 
 
 @pytest.fixture(params=["uv", "venv"])

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autovenv.creation import interpreters
+from autovenv.creation import candidates, interpreters, probe, requests, specifiers
 from autovenv.hook import config
 from autovenv.hook.errors import NoInterpreter
 from tests.conftest import make_venv
@@ -44,14 +44,17 @@ def env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def choose(project: Path, env: dict[str, str]) -> interpreters.Interpreter:
+def choose(project: Path, env: dict[str, str]) -> probe.Interpreter:
     return interpreters.choose(str(project), config.load(str(project), env), env)[0]
 
 
 def test_discovers_pyenv_versions_and_system_python(env: dict[str, str]) -> None:
-    found = {i.path: i for i in interpreters.Finder(env, None).all()}
+    finder = interpreters.Finder(env, None)
+    found = {i.path: i for i in finder.all()}
     p312 = pyenv_python("3.12")
-    assert found[p312].version[:2] == (3, 12) and found[p312].pip_wheel.endswith(".whl")
+    assert found[p312].version[:2] == (3, 12)
+    confirmed = finder.confirm(found[p312])
+    assert confirmed and confirmed.version[:2] == (3, 12) and confirmed.pip_wheel.endswith(".whl")
     if os.path.exists("/usr/bin/python3"):
         assert os.path.realpath("/usr/bin/python3") in found
     assert all(i.version[0] == 3 for i in found.values())  # 2.7 is no candidate
@@ -74,7 +77,7 @@ def test_requires_python_takes_the_newest_match(tmp_path: Path, env: dict[str, s
     chosen = choose(tmp_path, env)
     assert chosen.version[:2] == (3, 11)
     # pyenv's 3.11.7 beats Debian's 3.11.2 when both are installed
-    assert chosen.version >= interpreters.Prober(env).info([expected])[expected].version
+    assert chosen.version >= probe.Prober(env).info([expected])[expected].version
 
 
 def test_tool_autovenv_python_beats_requires_python(tmp_path: Path, env: dict[str, str]) -> None:
@@ -126,7 +129,7 @@ def test_never_an_interpreter_inside_the_project(tmp_path: Path, env: dict[str, 
     (project / "bin").mkdir(parents=True)
     (project / "bin" / "python3").symlink_to(pyenv_python("3.12"))
     env["PATH"] = f"{project / 'bin'}:{Path(p39).parent}:{BASE_PATH}"
-    assert all(not p.startswith(str(project)) for p in interpreters.path_candidates(env, str(project)))
+    assert all(not p.startswith(str(project)) for p in candidates.on_path(env, str(project)))
     assert choose(project, env).path == p39
     # Even the user's own config cannot pick an interpreter inside the project.
     Path(env["AUTOVENV_CONFIG"]).write_text(f'python = "{project / "bin" / "python3"}"\n')
@@ -147,8 +150,8 @@ def test_pyenv_shim_resolves_to_the_real_interpreter(tmp_path: Path, env: dict[s
 
 def test_versions_are_cached_by_path_and_mtime(tmp_path: Path, env: dict[str, str]) -> None:
     p312 = pyenv_python("3.12")
-    interpreters.Prober(env).info([p312])
-    cache = Path(env["AUTOVENV_DATA_DIR"]) / interpreters.CACHE_NAME
+    probe.Prober(env).info([p312])
+    cache = Path(env["AUTOVENV_DATA_DIR"]) / probe.CACHE_NAME
     header, *lines = cache.read_text().splitlines(keepends=True)
     [record] = [line.rstrip("\n").split("\t") for line in lines if line.startswith(p312 + "\t")]
     assert record[2].startswith("3.12.")
@@ -158,14 +161,14 @@ def test_versions_are_cached_by_path_and_mtime(tmp_path: Path, env: dict[str, st
 
     # Doctor the cached answer: a second Prober must believe it instead of running Python.
     rewrite([*record[:2], "3.12.99", *record[3:]])
-    assert interpreters.Prober(env).info([p312])[p312].version == (3, 12, 99)
+    assert probe.Prober(env).info([p312])[p312].version == (3, 12, 99)
     # A different mtime (the interpreter was replaced) makes it ask again.
     rewrite([record[0], "0:0:0", "3.12.99", *record[3:]])
-    assert interpreters.Prober(env).info([p312])[p312].version[:2] == (3, 12)
-    assert interpreters.Prober(env).info([p312])[p312].version != (3, 12, 99)
+    assert probe.Prober(env).info([p312])[p312].version[:2] == (3, 12)
+    assert probe.Prober(env).info([p312])[p312].version != (3, 12, 99)
     # A cache of another format is ignored, not misread.
     cache.write_text('{"version": 1, "entries": {}}')
-    assert interpreters.Prober(env).info([p312])[p312].version[:2] == (3, 12)
+    assert probe.Prober(env).info([p312])[p312].version[:2] == (3, 12)
 
 
 def test_probe_runs_on_every_installed_version(env: dict[str, str]) -> None:
@@ -173,9 +176,46 @@ def test_probe_runs_on_every_installed_version(env: dict[str, str]) -> None:
     for d in sorted((PYENV / "versions").glob("3.*")):
         exe = sorted((d / "bin").glob("python3.*"))
         if exe:
-            out = subprocess.run([str(exe[0]), "-I", "-S", "-c", interpreters.PROBE],
+            out = subprocess.run([str(exe[0]), "-I", "-S", "-c", probe.PROBE],
                                  capture_output=True, text=True, check=True).stdout
             assert json.loads(out)["version"][0] == 3
+
+
+def test_a_first_choice_runs_only_what_it_must(tmp_path: Path, env: dict[str, str]) -> None:
+    """pyenv names its directories by version: with an empty cache, of all its Pythons only the
+    one chosen is run (to confirm it and find its pip wheel); PATH's python3 is run too (its
+    name says no micro version)."""
+    p311 = pyenv_python("3.11")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n')
+    chosen = choose(tmp_path, env)
+    assert chosen.path == p311 and chosen.confirmed and chosen.pip_wheel.endswith(".whl")
+    cache = Path(env["AUTOVENV_DATA_DIR"]) / probe.CACHE_NAME
+    run = {line.split("\t")[0] for line in cache.read_text().splitlines()[1:]}
+    assert {p for p in run if p.startswith(str(PYENV))} == {p311}
+    assert run - {p311} <= {os.path.realpath("/usr/bin/python3")}
+
+
+def test_a_version_directory_whose_name_lies_is_found_out(tmp_path: Path, env: dict[str, str]) -> None:
+    """The name is a guess: the chosen interpreter is run, and when it says otherwise the choice
+    is made again with what it said."""
+    p311 = pyenv_python("3.11")
+    real = tuple(json.loads(subprocess.run([p311, "-I", "-S", "-c", probe.PROBE], capture_output=True,
+                                           text=True, check=True).stdout)["version"])
+    root = tmp_path / "pyenv"
+    liar = root / "versions" / "3.99.0" / "bin" / "python3"
+    liar.parent.mkdir(parents=True)
+    liar.write_text(f'#!/bin/sh\nexec {p311} "$@"\n')
+    liar.chmod(0o755)
+    env.update(PYENV_ROOT=str(root), PATH="/nonexistent")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.10"\n')
+    chosen = choose(project, env)
+    assert chosen.path == str(liar) and chosen.version == real
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.99"\n')
+    (Path(env["AUTOVENV_DATA_DIR"]) / probe.CACHE_NAME).unlink()  # the name alone says 3.99.0
+    with pytest.raises(NoInterpreter, match=r"Pythons found: 3\.11\."):
+        choose(project, env)
 
 
 def test_satisfies_request_reads_files_only(tmp_path: Path, env: dict[str, str]) -> None:
@@ -188,14 +228,9 @@ def test_satisfies_request_reads_files_only(tmp_path: Path, env: dict[str, str])
     assert interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) == ""
 
 
-if sys.platform == "win32":  # pragma: no cover
-    pytest.skip("POSIX layouts", allow_module_level=True)
-
-
 def test_requires_python_answers_are_remembered_so_packaging_is_not_imported_again(tmp_path: Path) -> None:
     """packaging costs ~30 ms of start-up; the hook imports it only for unseen specifiers."""
     import subprocess
-    import sys
 
     project = tmp_path / "p"
     project.mkdir()
@@ -214,7 +249,7 @@ def test_requires_python_answers_are_remembered_so_packaging_is_not_imported_aga
     assert runs[1] == ["True", "False"]
 
 
-# The grammar of version names, as a regular expression; interpreters.py matches it by hand
+# The grammar of version names, as a regular expression; requests.py matches it by hand
 # (no `re` on the creation path).
 VERSION_NAME = (r"^(?:(?P<impl>cpython|python|pypy|graalpy)(?:[@-]|(?=[0-9])))?"
                 r"(?P<version>[0-9]+(?:\.[0-9]+){0,2})[a-zA-Z0-9.+-]*$")
@@ -235,36 +270,36 @@ def _by_regex(text: str) -> tuple[str, tuple[int, ...]] | None:
     "/usr/bin/python3", "miniconda3-latest", "3.12 ", " 3.12", "3..12", "",
 ])
 def test_version_names(text: str) -> None:
-    assert interpreters._version_name(text) == _by_regex(text)
+    assert requests.version_name(text) == _by_regex(text)
 
 
 @given(st.text(alphabet=st.sampled_from(list("0123456789.@-+~=<>, cpythongraalpyPYTHONabrc t")), max_size=16))
 def test_version_names_generated(text: str) -> None:
-    assert interpreters._version_name(text) == _by_regex(text)
+    assert requests.version_name(text) == _by_regex(text)
 
 
 def test_the_specifier_memo_stays_bounded(tmp_path: Path) -> None:
     """Its keys come from projects' requires-python: however many, the file keeps the newest."""
     env = {"HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "data")}
-    memo = tmp_path / "data" / interpreters.SPECIFIERS_NAME
-    for i in range(interpreters.SPECIFIERS_KEPT + 50):
-        spec = interpreters._specifier(f">=3.{i}", env)
+    memo = tmp_path / "data" / specifiers.SPECIFIERS_NAME
+    for i in range(specifiers.SPECIFIERS_KEPT + 50):
+        spec = specifiers.specifier(f">=3.{i}", env)
         assert spec is not None and spec.contains("2.7") is False
     lines = memo.read_text().splitlines()[1:]
-    assert len(lines) == interpreters.SPECIFIERS_KEPT
-    assert lines[-1].startswith(f">=3.{interpreters.SPECIFIERS_KEPT + 49}\t")  # the newest kept
+    assert len(lines) == specifiers.SPECIFIERS_KEPT
+    assert lines[-1].startswith(f">=3.{specifiers.SPECIFIERS_KEPT + 49}\t")  # the newest kept
     long = ">=3.8," + ",".join(["!=3.9.1"] * 100)
-    assert interpreters._specifier(long, env) is not None
+    assert specifiers.specifier(long, env) is not None
     assert long not in memo.read_text()
 
 
 @pytest.mark.parametrize("text", ["3.12", "3.12.1", "cpython@3.12", "pypy3.10", ">=3.11,<3.13", "system",
                                   "miniconda3-latest", "3.13t", "graalpy-24.1"])
 def test_version_requests_are_not_path_like(text: str) -> None:
-    assert not interpreters.path_like(text)
+    assert not requests.path_like(text)
 
 
 @pytest.mark.parametrize("text", ["/usr/bin/python3", "../x", "..", ".", "a/b", "a\\b", "~", "~/x", "~user",
                                   "3.12/../../x", "..3.12", "3.12\x00", "3.1\n2", "C:\\Python\\python.exe"])
 def test_paths_are_path_like(text: str) -> None:
-    assert interpreters.path_like(text)
+    assert requests.path_like(text)
