@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from autovenv.creation import backend as backends
-from autovenv.creation import create, failures
+from autovenv.creation import create, failures, mismatch
 from autovenv.hook import trust, venvs
 from tests.test_interpreters import PYENV, pyenv_python
 
@@ -367,13 +367,13 @@ def test_recreate_follows_a_changed_request_and_keeps_trust(tmp_path: Path, env:
     p = project(tmp_path, requires=">=3.12,<3.13")
     hook(p, env)
     (p / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.13"\n')
-    [hint] = create.hints(str(p / ".venv"), str(p), env)[:1]
+    [hint] = mismatch.hints(str(p / ".venv"), str(p), env)[:1]
     assert "requires-python is >=3.13" in hint and "autovenv recreate" in hint
     r = subprocess.run([AUTOVENV, "recreate", str(p)], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert venvs.python_version(str(p / ".venv")).startswith("3.13")
     assert trust.TrustStore(env).verdict(str(p / ".venv")).trusted
-    assert leftovers(p) == [] and create.hints(str(p / ".venv"), str(p), env) == []
+    assert leftovers(p) == [] and mismatch.hints(str(p / ".venv"), str(p), env) == []
 
 
 def test_create_command_reports_and_errors_cleanly(tmp_path: Path, env: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autovenv.creation import candidates, interpreters, probe, requests, specifiers
+from autovenv.creation import candidates, interpreters, mismatch, probe, requests, specifiers
 from autovenv.hook import config
 from autovenv.hook.errors import NoInterpreter
 from tests.conftest import make_venv
@@ -221,11 +221,11 @@ def test_a_version_directory_whose_name_lies_is_found_out(tmp_path: Path, env: d
 def test_satisfies_request_reads_files_only(tmp_path: Path, env: dict[str, str]) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.12"\n')
     cfg = config.load(str(tmp_path), env)
-    assert interpreters.satisfies_request("3.12.1", str(tmp_path), cfg) == ""
-    assert "requires-python is >=3.12" in (interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) or "")
+    assert mismatch.satisfies_request("3.12.1", str(tmp_path), cfg) == ""
+    assert "requires-python is >=3.12" in (mismatch.satisfies_request("3.11.2", str(tmp_path), cfg) or "")
     (tmp_path / ".python-version").write_text("3.11\n")
     cfg = config.load(str(tmp_path), env)
-    assert interpreters.satisfies_request("3.11.2", str(tmp_path), cfg) == ""
+    assert mismatch.satisfies_request("3.11.2", str(tmp_path), cfg) == ""
 
 
 def test_requires_python_answers_are_remembered_so_packaging_is_not_imported_again(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def report(directory: str, env: Mapping[str, str]) -> dict[str, Any]:
             will_activate=verdict.trusted and not health.problem,
         )
         if finding.holder:  # Python no longer what the project asks for; stale dependencies
-            from autovenv.creation.create import hints
+            from autovenv.creation.mismatch import hints
 
             info["hints"] = hints(finding.venv, finding.holder, env)
     project = finding.project or finding.holder

@@ -10,7 +10,7 @@ project's Python variables cleared, so nothing in the project is imported.
 
 from __future__ import annotations
 
-import sys
+import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from autovenv.creation.progress import Progress
 
-from autovenv.creation import fsops
 from autovenv.hook import fs, locations
 
 TMP_TAG = ".autovenv-tmp-"
@@ -52,17 +51,16 @@ def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
             continue
         if project and (directory + fs.sep).startswith(project.rstrip(fs.sep) + fs.sep):
             continue
-        for name in ("uv.exe", "uv") if sys.platform == "win32" else ("uv",):
-            path = fs.join(directory, name)
-            if fs.isfile(path) and fsops.access(path, fsops.X_OK) and not fs.not_safe_to_run(path):
-                return path
+        path = fs.join(directory, "uv")
+        if fs.isfile(path) and os.access(path, os.X_OK) and not fs.not_safe_to_run(path):
+            return path
     return None
 
 
 def build_dir(venv: str) -> str:
     """Where this process builds `venv` before renaming it into place: beside it (the same
     filesystem), named so that a later creation knows it for a leftover (create.remove_leftovers)."""
-    return f"{venv}{TMP_TAG}{fsops.getpid()}"
+    return f"{venv}{TMP_TAG}{os.getpid()}"
 
 
 def command(uv: str | None, python: str, project: str, target: str) -> tuple[list[str], str]:
@@ -96,47 +94,37 @@ class Backend:
         self.what = what
         self.pid = 0
         cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            import subprocess
-
-            fsops.makedirs(cwd)
-            self.popen = subprocess.Popen(argv, cwd=cwd, env=clean_env(env), stdin=subprocess.DEVNULL,
-                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            return
         signal = signals()
-        self.read_fd, write_fd = fsops.pipe()  # both close-on-exec; the child gets dup2'd copies
+        self.read_fd, write_fd = os.pipe()  # both close-on-exec; the child gets dup2'd copies
         try:
-            actions = [(fsops.POSIX_SPAWN_OPEN, 0, fsops.devnull, fsops.O_RDONLY, 0),
-                       (fsops.POSIX_SPAWN_DUP2, write_fd, 1), (fsops.POSIX_SPAWN_DUP2, write_fd, 2)]
+            actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                       (os.POSIX_SPAWN_DUP2, write_fd, 1), (os.POSIX_SPAWN_DUP2, write_fd, 2)]
             try:
-                here = fsops.open(".", fsops.O_RDONLY)
+                here = os.open(".", os.O_RDONLY)
             except OSError:  # an unreadable directory: later steps use absolute paths only
                 here = -1
             try:
                 try:
-                    fsops.chdir(cwd)
+                    os.chdir(cwd)
                 except FileNotFoundError:  # the first run on this machine
-                    fsops.makedirs(cwd)
-                    fsops.chdir(cwd)
+                    os.makedirs(cwd, exist_ok=True)
+                    os.chdir(cwd)
                 # Python ignores SIGPIPE; the backend gets the default back, as with subprocess.
-                self.pid = fsops.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
+                self.pid = os.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
                                              setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
             finally:
                 if here >= 0:
-                    fsops.fchdir(here)
-                    fsops.close(here)
+                    os.fchdir(here)
+                    os.close(here)
         except BaseException:
-            fsops.close(self.read_fd)
+            os.close(self.read_fd)
             raise
         finally:
-            fsops.close(write_fd)
+            os.close(write_fd)
 
     def wait(self, progress: Progress | None = None) -> None:
         """Until it exits; CreateError with its last line when it failed."""
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            output, code = self.popen.communicate()[0], self.popen.returncode
-        else:
-            code, output = self._wait(progress)
+        code, output = self._wait(progress)
         if code != 0:
             detail = output.decode("utf-8", "replace").strip().splitlines()
             tail = detail[-1] if detail else f"exit status {code}"
@@ -155,34 +143,30 @@ class Backend:
                     if not select.select([self.read_fd], [], [], limit)[0]:
                         progress.tick()  # type: ignore[union-attr]
                         continue
-                data = fsops.read(self.read_fd, 65536)
+                data = os.read(self.read_fd, 65536)
                 if not data:
                     break
                 output = (output + data)[-65536:]
-            _, status = fsops.waitpid(self.pid, 0)
+            _, status = os.waitpid(self.pid, 0)
             self.pid = 0  # reaped: its number may be another process's from now on
         except BaseException:  # Ctrl-C: the backend goes too, before the caller cleans up
             self.kill()
             raise
         finally:
             self._close()
-        return fsops.waitstatus_to_exitcode(status), output
+        return os.waitstatus_to_exitcode(status), output
 
     def _close(self) -> None:
         if self.read_fd >= 0:
-            fsops.close(self.read_fd)
+            os.close(self.read_fd)
             self.read_fd = -1
 
     def kill(self) -> None:
         """Stop it and wait for it to be gone (it may be writing the temporary venv)."""
-        if not fsops.HAS_SPAWN:  # pragma: no cover - Windows
-            self.popen.kill()
-            self.popen.wait()
-            return
         if self.pid:
             try:
-                fsops.kill(self.pid, signals().SIGKILL)
-                fsops.waitpid(self.pid, 0)
+                os.kill(self.pid, signals().SIGKILL)
+                os.waitpid(self.pid, 0)
             except OSError:  # already reaped
                 pass
             self.pid = 0

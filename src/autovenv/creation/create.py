@@ -13,10 +13,10 @@ How, in order:
 A failure (read-only directory, disk full, no matching Python) is remembered (failures.py), so
 the hook does not retry at every `cd` until something changed or the user runs `autovenv create`.
 
-The hook runs this when `cd` enters a new project, and `uv venv` takes ~20 ms: everything else
-here must cost next to nothing. Hence no thread, no subprocess module (the backend is started
-with os.posix_spawn), and no import of os, typing, dataclasses, re, json, glob or shutil on the
-way of a creation that works (fs and fsops use the builtin posix module).
+The hook runs this when `cd` enters a new project (on_entry), and `uv venv` takes ~20 ms: what
+autovenv adds must stay small. Hence no thread, no subprocess module (the backend is started
+with os.posix_spawn), and no typing, dataclasses, re, json or glob on the way of a creation
+that works.
 """
 
 from __future__ import annotations
@@ -34,13 +34,13 @@ if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports t
 else:
     from autovenv.hook.records import Record, dataclass
 
-from autovenv.creation import backend, failures, fsops, locks
+from autovenv.creation import backend, failures, locks, staging
+from autovenv.creation.atomicfile import atomic_write
 from autovenv.creation.progress import Progress
 from autovenv.hook import config, discover, fs, locations, trust, venvs
 from autovenv.hook.errors import ConfigError, CreateError, NoInterpreter
 
-__all__ = ["CreateError", "Progress", "Result", "build", "hints", "make", "on_entry", "remove_leftovers"]
-OLD_TAG = ".autovenv-old-"
+__all__ = ["CreateError", "Progress", "Result", "build", "make", "on_entry"]
 
 
 @dataclass(frozen=True)
@@ -55,23 +55,7 @@ class Result(Record):
     skipped: tuple[str, ...] = ()  # interpreters never run, and why (`autovenv create` says them)
 
 
-class _no_interrupts:  # noqa: N801 - used as a function
-    """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
-
-    def __enter__(self) -> None:
-        signal = backend.signals()
-        self.old = None
-        if hasattr(signal, "pthread_sigmask"):
-            held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-            self.old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.old is not None:
-            signal = backend.signals()
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
-
-
-# --- Backends ------------------------------------------------------------------------------
+# --- Building ------------------------------------------------------------------------------
 
 
 def _os_error(e: OSError, where: str) -> CreateError:
@@ -82,77 +66,6 @@ def _os_error(e: OSError, where: str) -> CreateError:
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return CreateError(f"cannot create the venv in {where}: the directory is not writable ({e.strerror})")
     return CreateError(f"cannot create the venv in {where}: {e.strerror or e}")
-
-
-# --- Building ------------------------------------------------------------------------------
-
-
-def _relocate(tmp_venv: str, final_venv: str) -> None:
-    """Point the activate scripts and pyvenv.cfg at the final path (they name the temp one).
-
-    Rewritten in place: nobody else sees the temporary venv, and its files are its own (one
-    with other links, which a cache could share, is replaced instead). Every syscall counts
-    here (a dozen files), hence scandir's file types and raw file descriptors.
-    pyvenv.cfg gets the path without control characters: the venv module (3.11+) writes it raw
-    into its `command` line, where a newline in a directory name would start a setting of its
-    own (`include-system-site-packages = true`)."""
-    old, new = fs.fsencode(tmp_venv), fs.fsencode(final_venv)
-    cfg = fs.join(tmp_venv, venvs.CFG_NAME)
-    bin_dir = venvs.bin_dir(tmp_venv)
-    paths = [cfg]
-    with fsops.scandir(bin_dir) as entries:
-        paths += [e.path for e in entries if e.is_file(follow_symlinks=False)]  # not the python links
-    for path in paths:
-        try:
-            fd = fsops.open(path, fsops.O_RDWR)
-        except OSError:
-            continue
-        try:
-            data = fsops.read_all(fd)
-            if old not in data:
-                continue
-            data = data.replace(old, fs.fsencode(venvs.clean_name(final_venv)) if path == cfg else new)
-            st = fsops.fstat(fd)
-            if st.st_nlink == 1:
-                fsops.write_at_start(fd, data)
-                continue
-        finally:
-            fsops.close(fd)
-        fsops.write_file(path + ".autovenv", data)
-        fsops.chmod(path + ".autovenv", st.st_mode & 0o7777)
-        fsops.replace(path + ".autovenv", path)
-
-
-def _make_build_dir(tmp: str) -> None:
-    """The empty directory the backend builds in, made here rather than by the backend: the
-    venv module builds into a directory that exists and keeps what it holds, and a project
-    could ship one by this name (for any pid) with a .pth file in it. What is there goes."""
-    try:
-        fsops.mkdir(tmp, 0o755)
-        return
-    except FileExistsError:
-        pass
-    if fs.isdir(tmp) and not fs.islink(tmp):
-        import shutil
-
-        shutil.rmtree(tmp)
-    else:
-        fsops.remove(tmp)
-    fsops.mkdir(tmp, 0o755)
-
-
-def remove_leftovers(venv: str, keep: str = "") -> None:
-    """Temporary and old directories left by a creation that was killed (caller holds the lock),
-    except `keep`, the one being built now."""
-    parent, name = fs.dirname(venv), fs.basename(venv)
-    for entry in fs.entries(parent):
-        path = fs.join(parent, entry)
-        if path == keep:
-            continue
-        if entry.startswith(name + ".autovenv-") and fs.isdir(path) and not fs.islink(path):
-            import shutil
-
-            shutil.rmtree(path, ignore_errors=True)
 
 
 def build(
@@ -176,17 +89,17 @@ def build(
         )
     kind = "uv" if uv else "venv"
     progress.start(f"creating {venv} with Python {interp} ({kind})")
-    parent, name = fs.dirname(venv), fs.basename(venv)
+    parent = fs.dirname(venv)
     tmp = backend.build_dir(venv)
     store = trust.TrustStore(env)
     try:
-        _make_build_dir(tmp)  # an OSError says why not, in the words of the system (read-only, ...)
+        staging.make_build_dir(tmp)  # an OSError says why not, in the words of the system (read-only, ...)
         argv, what = backend.command(uv, interp.path, project, tmp)
         running = backend.Backend(argv, env, what)
         try:  # while it works: what does not need the new venv
-            remove_leftovers(venv, keep=tmp)
+            staging.remove_leftovers(venv, keep=tmp)
             denied = _denied(store, venv)
-            if cfg.pip and interp.pip_wheel and sys.platform != "win32":
+            if cfg.pip and interp.pip_wheel:
                 from autovenv.creation import pipwheel
         except BaseException:
             running.kill()
@@ -194,12 +107,8 @@ def build(
         running.wait(progress)
         pip_version = ""
         if cfg.pip:
-            if interp.pip_wheel and sys.platform != "win32":
+            if interp.pip_wheel:
                 pip_version = pipwheel.install_pip(tmp, venv, interp.pip_wheel, interp.version, env)
-            elif sys.platform == "win32":  # pragma: no cover - no launcher .exe of our own
-                ensurepip = [venvs.python_path(tmp), "-I", "-m", "ensurepip", "--default-pip"]
-                backend.run(ensurepip, env, "ensurepip")
-                pip_version = "bundled"
             else:
                 notes.append(
                     f"pip was not installed: Python {interp.path} has no bundled pip wheel "
@@ -208,20 +117,11 @@ def build(
             progress.tick()
         gitignore = fs.join(tmp, ".gitignore")
         if not fs.exists(gitignore):  # uv writes one; the venv module only from 3.13 on
-            fsops.write_file(gitignore, b"# created by autovenv automatically\n*\n")
-        _relocate(tmp, venv)
-        old = fs.join(parent, f"{name}{OLD_TAG}{fsops.getpid()}")
-        with _no_interrupts():
-            if replace and fs.lexists(venv):
-                fsops.rename(venv, old)
-            fsops.rename(tmp, venv)
-            tmp = ""  # it is the venv now
-            if not denied:  # `deny` holds even across re-creation
-                store.record_created(venv)
-        if replace and fs.lexists(old):
-            import shutil
-
-            shutil.rmtree(old, ignore_errors=True)
+            atomic_write(gitignore, b"# created by autovenv automatically\n*\n")
+        staging.relocate(tmp, venv)
+        # `deny` holds even across re-creation
+        staging.put_in_place(tmp, venv, replace, None if denied else lambda: store.record_created(venv))
+        tmp = ""  # it is the venv now
     except OSError as e:
         raise _os_error(e, parent) from None
     finally:
@@ -308,21 +208,3 @@ def _removed_under_this_shell(venv: str, env: Mapping[str, str]) -> bool:
     from autovenv.hook import scope
 
     return scope.shell_saw(env, fs.join(venv, venvs.CFG_NAME))
-
-
-# --- Hints on an existing venv -------------------------------------------------------------
-
-
-def hints(venv: str, project: str, env: Mapping[str, str]) -> list[str]:
-    """One-line hints about an existing venv: Python no longer what the project asks for.
-    (Whether it is in sync with the project's requirements: syncstate.py.) Reads files only."""
-    out: list[str] = []
-    cfg = config.load(project, env)
-    version = venvs.python_version(venv)
-    if version:
-        from autovenv.creation import interpreters
-
-        why = interpreters.satisfies_request(version, project, cfg)
-        if why:
-            out.append(f"{venv} has Python {version} but {why}; autovenv recreate fixes it")
-    return out

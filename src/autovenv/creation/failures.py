@@ -11,7 +11,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-from autovenv.creation import fsops
+import os
+
+from autovenv.creation.atomicfile import atomic_write
 from autovenv.hook import fs, locations
 
 
@@ -54,19 +56,15 @@ def recorded(project: str, env: Mapping[str, str]) -> str:
 def record(project: str, env: Mapping[str, str], message: str) -> None:
     import json
 
-    path = file_path(project, env)
+    data = json.dumps({"fingerprint": _fingerprint(project, env), "message": message})
     try:
-        fsops.makedirs(fs.dirname(path))
-        tmp = f"{path}.{fsops.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"fingerprint": _fingerprint(project, env), "message": message}, f)
-        fsops.replace(tmp, path)
+        atomic_write(file_path(project, env), data.encode("utf-8", "surrogateescape"))
     except OSError:
         pass
 
 
 def clear(project: str, env: Mapping[str, str]) -> None:
     try:
-        fsops.remove(file_path(project, env))
+        os.remove(file_path(project, env))
     except OSError:
         pass

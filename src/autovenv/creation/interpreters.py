@@ -187,24 +187,3 @@ def _request(project: str | None, cfg, finder: Finder) -> tuple[Request, Interpr
     if cfg.python:
         return Request("python (user config)", cfg.python, cfg.user_file), _by_text(cfg.python, finder)
     return Request("default"), _default(finder)
-
-
-def satisfies_request(version: str, project: str | None, cfg) -> str | None:  # type: ignore[no-untyped-def]
-    """Why a venv of Python `version` does not match what the project asks for ('' = it does,
-    None = cannot tell). Only files are read; nothing is run."""
-    try:
-        numbers = tuple(int(x) for x in version.split(".")[:3])
-    except ValueError:
-        return None
-    text = cfg.python_version
-    if text:
-        ok = names(text, "cpython", numbers)
-        return None if ok is None else ("" if ok else f".python-version asks for {text}")
-    if cfg.python and cfg.project_python and version_name(cfg.python) is not None:
-        ok = names(cfg.python, "cpython", numbers)
-        return "" if ok else f"[tool.autovenv] python asks for {cfg.python}"
-    if cfg.requires_python:
-        spec = specifier(cfg.requires_python)
-        if spec is not None:
-            return "" if satisfies(spec, numbers) else f"requires-python is {cfg.requires_python}"
-    return ""

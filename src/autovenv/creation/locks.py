@@ -6,7 +6,8 @@ held with lockf: the kernel releases it when its holder dies, however it dies.
 
 from __future__ import annotations
 
-import sys
+import os
+import stat
 import time
 
 TYPE_CHECKING = False
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
 
     from autovenv.creation.progress import Progress
 
-from autovenv.creation import fsops
 from autovenv.hook import fs, locations
 
 LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
@@ -25,32 +25,23 @@ def open_lock_file(real_project: str, env: Mapping[str, str]) -> int:
     """The lock file of a project (its real path), open for locking: a regular file, opened
     without waiting (a FIFO put in its place would block the open)."""
     path = locations.lock_file(env, real_project)
-    flags = fsops.O_RDWR | fsops.O_CREAT | fsops.O_NONBLOCK_IF_ANY
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
     try:
-        fd = fsops.open(path, flags, 0o600)
+        fd = os.open(path, flags, 0o600)
     except FileNotFoundError:  # the first creation on this machine
-        fsops.makedirs(fs.dirname(path))
-        fd = fsops.open(path, flags, 0o600)
-    if fsops.fstat(fd).st_mode & 0o170000 != 0o100000:
-        fsops.close(fd)
+        os.makedirs(fs.dirname(path), exist_ok=True)
+        fd = os.open(path, flags, 0o600)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
         raise NotADirectoryError(f"the lock file {path} is not a regular file")
     return fd
 
 
 def try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    # A POSIX record lock on the whole file, through the posix module the interpreter has
-    # loaded (fcntl.flock would load an extension module, a tenth of `uv venv`'s own start).
-    # Such a lock belongs to the process and goes when it closes the file, or dies.
+    # A POSIX record lock on the whole file (os.lockf: fcntl.flock would load an extension
+    # module). Such a lock belongs to the process and goes when it closes the file, or dies.
     try:
-        fsops.lockf(fd, fsops.F_TLOCK, 0)
+        os.lockf(fd, os.F_TLOCK, 0)
         return True
     except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: another process holds it
         return False
@@ -78,8 +69,8 @@ class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
                     raise CreateError(f"gave up waiting for another process creating the venv of {project}")
                 time.sleep(0.05)
         except BaseException:
-            fsops.close(self.fd)
+            os.close(self.fd)
             raise
 
     def __exit__(self, *exc: object) -> None:
-        fsops.close(self.fd)  # closing releases the lock
+        os.close(self.fd)  # closing releases the lock

@@ -10,7 +10,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-from autovenv.creation import fsops
+import os
+
 from autovenv.hook import fs, locations, venvs
 from autovenv.hook.errors import CreateError
 
@@ -25,7 +26,7 @@ def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
     import shutil
     import zipfile
 
-    tmp = f"{dest}.{fsops.getpid()}.tmp"
+    tmp = f"{dest}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     with zipfile.ZipFile(wheel) as archive:
         for member in archive.namelist():
@@ -34,25 +35,23 @@ def _unpacked_wheel(wheel: str, env: Mapping[str, str]) -> str:
                 raise CreateError(f"the pip wheel {wheel} holds an unsafe path {member!r}")
         archive.extractall(tmp)
     try:
-        fsops.rename(tmp, dest)
+        os.rename(tmp, dest)
     except OSError:  # another process unpacked it first
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
 
 def _link_tree(source: str, target: str) -> None:
-    import os  # pip takes ~40 ms to link in: os is no longer what counts
-
     link = True
     for root, _dirs, files in os.walk(source):
         rel = os.path.relpath(root, source)
         out = fs.normpath(fs.join(target, rel))
-        fsops.makedirs(out)
+        os.makedirs(out, exist_ok=True)
         for name in files:
             src, dst = fs.join(root, name), fs.join(out, name)
             if link:
                 try:
-                    fsops.link(src, dst)
+                    os.link(src, dst)
                     continue
                 except OSError:
                     link = False  # another filesystem, or no hard links: copy from now on
@@ -95,13 +94,12 @@ def install_pip(
         path = fs.join(bin_dir, name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(script)
-        fsops.chmod(path, 0o755)
+        os.chmod(path, 0o755)
     # RECORD and INSTALLER are rewritten, not appended to: they are hard links to the cache.
     record = fs.join(site[0], info, "RECORD")
     with open(record, encoding="utf-8") as f:
         lines = f.read()
-    fsops.remove(record)
-    import os
+    os.remove(record)
 
     rel_bin = os.path.relpath(bin_dir, site[0])
     extra = "".join(f"{fs.join(rel_bin, n)},,\n" for n in names) + f"{info}/INSTALLER,,\n"
@@ -109,7 +107,7 @@ def install_pip(
         f.write(lines.rstrip("\n") + "\n" + extra)
     installer = fs.join(site[0], info, "INSTALLER")
     if fs.exists(installer):
-        fsops.remove(installer)
+        os.remove(installer)
     with open(installer, "w", encoding="utf-8") as f:
         f.write("autovenv\n")
     return pip_version

@@ -114,22 +114,16 @@ class TrustStore:
         return TRUSTED
 
     def _write(self, path: str, text: str) -> None:
-        from autovenv.creation import fsops  # writing is for allow, deny and creation, not for a verdict
+        # writing is for allow, deny and creation, not for a verdict: imported only here
+        from autovenv.creation.atomicfile import atomic_write
 
-        tmp = f"{path}.{fsops.getpid()}.tmp"
-        data = text.encode("utf-8", "surrogateescape")
-        try:
-            fsops.write_file(tmp, data)
-        except FileNotFoundError:  # the first record of its kind
-            fsops.makedirs(fs.dirname(path))
-            fsops.write_file(tmp, data)
-        fsops.replace(tmp, path)
+        atomic_write(path, text.encode("utf-8", "surrogateescape"))
 
     @staticmethod
     def _remove(path: str) -> None:
-        from autovenv.creation import fsops
+        import os
 
         try:
-            fsops.remove(path)
+            os.remove(path)
         except FileNotFoundError:
             pass

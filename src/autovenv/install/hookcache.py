@@ -51,13 +51,10 @@ def text_is_fresh(shell: Shell, launcher: str) -> bool:
 
 def _write(path: str, text: str, mode: int) -> None:
     """Replace `path` in one step; a cache that cannot be written only costs time."""
-    from autovenv.creation import fsops
+    from autovenv.creation.atomicfile import atomic_write
 
     try:
-        fsops.makedirs(fs.dirname(path))
-        tmp = f"{path}.{fsops.getpid()}.tmp"
-        fsops.write_file(tmp, text.encode("utf-8", "surrogateescape"), mode)
-        fsops.replace(tmp, path)
+        atomic_write(path, text.encode("utf-8", "surrogateescape"), mode)
     except OSError:
         pass
 
@@ -72,9 +69,9 @@ def keep_text(shell_name: str, text: str) -> None:
     try:  # the launcher wants it newer than the bundle, which may be a moment old (one clock tick)
         bundle = fs.stat(preload.bundle_path()).st_mtime_ns
         if fs.stat(path).st_mtime_ns <= bundle:
-            from autovenv.creation import fsops
+            import os
 
-            fsops.utime(path, ns=(bundle + 1, bundle + 1))
+            os.utime(path, ns=(bundle + 1, bundle + 1))
     except OSError:
         pass
     old = [n for n in fs.entries(cache_dir()) if n.startswith("seeds-")]

@@ -22,26 +22,18 @@ def record_path(project: str, env: Mapping[str, str]) -> str:
 
 def give(project: str, env: Mapping[str, str]) -> None:
     """Remember that the user consented to syncing `project`."""
-    from autovenv.creation import fsops
+    from autovenv.creation.atomicfile import atomic_write
 
     real = fs.realpath(project)
-    path = locations.consent_record(env, real)
-    tmp = f"{path}.{fsops.getpid()}.tmp"
-    data = real.encode("utf-8", "surrogateescape")
-    try:
-        fsops.write_file(tmp, data)
-    except FileNotFoundError:  # the first record
-        fsops.makedirs(fs.dirname(path))
-        fsops.write_file(tmp, data)
-    fsops.replace(tmp, path)
+    atomic_write(locations.consent_record(env, real), real.encode("utf-8", "surrogateescape"))
 
 
 def withdraw(project: str, env: Mapping[str, str]) -> None:
     """`autovenv deny`: no more syncing on `cd` (a `trusted` directory still grants it)."""
-    from autovenv.creation import fsops
+    import os
 
     try:
-        fsops.remove(record_path(project, env))
+        os.remove(record_path(project, env))
     except FileNotFoundError:
         pass
 

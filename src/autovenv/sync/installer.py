@@ -20,6 +20,7 @@ or interrupted sync is not retried until an input changes or the user runs `auto
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -69,14 +70,12 @@ def find_tool(name: str, env: Mapping[str, str], project: str) -> str | None:
     """`name` on PATH, never inside the project."""
     if name == "uv":
         return backend.find_uv(env, project)
-    from autovenv.creation import fsops
-
     inside = project.rstrip(fs.sep) + fs.sep
     for directory in env.get("PATH", "").split(fs.pathsep):
         if not directory or not fs.isabs(directory) or (directory + fs.sep).startswith(inside):
             continue
         path = fs.join(directory, name)
-        if fs.isfile(path) and fsops.access(path, fsops.X_OK):
+        if fs.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
 
@@ -222,10 +221,8 @@ def _stream(argv: list[str], cwd: str, env: dict[str, str], log: BinaryIO,
     assert proc.stdout is not None
     try:
         fd = proc.stdout.fileno()
-        from autovenv.creation import fsops
-
         while True:
-            chunk = fsops.read(fd, 65536)
+            chunk = os.read(fd, 65536)
             if not chunk:
                 break
             tail = (tail + chunk)[-65536:]
@@ -257,8 +254,6 @@ class _project_lock:  # noqa: N801 - used as a function: `with _project_lock(...
         self.project, self.env, self.err = project, env, err
 
     def __enter__(self) -> None:
-        from autovenv.creation import fsops
-
         self.fd = locks.open_lock_file(fs.realpath(self.project), self.env)
         try:
             deadline = time.monotonic() + LOCK_WAIT
@@ -271,13 +266,11 @@ class _project_lock:  # noqa: N801 - used as a function: `with _project_lock(...
                     raise SyncError(f"gave up waiting for another process using {self.project}")
                 time.sleep(0.05)
         except BaseException:
-            fsops.close(self.fd)
+            os.close(self.fd)
             raise
 
     def __exit__(self, *exc: object) -> None:
-        from autovenv.creation import fsops
-
-        fsops.close(self.fd)
+        os.close(self.fd)
 
 
 def run(project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
@@ -310,9 +303,7 @@ def _run_locked(project: str, venv: str, env: Mapping[str, str], cfg: config.Con
             TrustStore(env).record_created(venv)
         record = syncstate.SyncRecord(after, result, log_path, message, inputs)
         try:
-            from autovenv.creation import fsops
-
-            fsops.makedirs(fs.dirname(record_path))
+            os.makedirs(fs.dirname(record_path), exist_ok=True)
             syncstate.write(record_path, record, started_ns)
         except OSError:
             pass
@@ -332,9 +323,7 @@ def _run_locked(project: str, venv: str, env: Mapping[str, str], cfg: config.Con
     _say(err, f"syncing {venv} with {plan.what} (it runs the project's build) ...")
     clock = time.monotonic()
     try:
-        from autovenv.creation import fsops
-
-        fsops.makedirs(fs.dirname(log_path))
+        os.makedirs(fs.dirname(log_path), exist_ok=True)
         with open(log_path, "wb") as log:
             log.write(f"# autovenv sync of {project}: {' '.join(plan.argv)}\n".encode("utf-8", "replace"))
             code, tail = _stream(plan.argv, project, installer_env(env, venv, plan.env), log, err)

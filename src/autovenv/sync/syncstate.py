@@ -92,14 +92,16 @@ def read(path: str) -> SyncRecord | None:
 def write(path: str, record: SyncRecord, started_ns: int) -> None:
     """Replace the record, its mtime set to when the sync started (so an input changed while
     it ran is newer than it)."""
-    from autovenv.creation import fsops
+    import os
+
+    from autovenv.creation.cachefile import write_records
 
     rows = [["venv", record.venv], ["result", record.result], ["log", record.log],
             ["message", " ".join(record.message.split())]]
     rows += [["input", i.name, i.key, i.digest] for i in record.inputs]
-    fsops.write_records(path, HEADER, rows)
+    write_records(path, HEADER, rows)
     try:
-        fsops.utime(path, ns=(started_ns, started_ns))
+        os.utime(path, ns=(started_ns, started_ns))
     except OSError:
         pass
 
