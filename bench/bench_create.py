@@ -6,7 +6,9 @@ Every figure comes from the same run, on the same interpreter. "autovenv" is one
 per-cd helper exactly as the shell hook starts it (`python -I -S helper.py export bash`) in a
 project without a venv: choose the Python, create, trust, print the activation. The raw
 backends run with the same environment (HOME, hence uv's cache; PATH). One warm-up round
-first (autovenv's interpreter and pip-wheel caches are filled once per machine), then the
+first (autovenv's interpreter and pip-wheel caches are filled once per machine), except for
+"first creation": an empty data dir each time, pyenv's versions in view, a project with a
+requires-python (so every installed Python is a candidate), then the
 cases take turns, round after round, so a noisy moment of the machine hits all of them.
 Offline: nothing here downloads anything.
 """
@@ -27,6 +29,11 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 HELPER = str(ROOT / "src" / "autovenv" / "hook" / "helper.py")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+PYENV = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+
+
+def pyenv_count() -> int:
+    return len([d for d in (PYENV / "versions").glob("*") if d.is_dir()])
 
 
 def default_python() -> str:
@@ -75,11 +82,15 @@ def main() -> int:
             subprocess.run([*argv, str(fresh() / ".venv")], cwd=work, env=raw_env, **quiet)
         return run
 
-    def autovenv(backend: str, pip: bool) -> Callable[[], None]:
+    def autovenv(backend: str, pip: bool, first: bool = False) -> Callable[[], None]:
         env = env_for(backend, pip)
 
         def run() -> None:
             p = fresh()
+            if first:
+                (p / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.8"\n')
+                data = work / f"data-{p.name}"  # nothing known: every cache starts empty
+                env.update(AUTOVENV_DATA_DIR=str(data), PYENV_ROOT=str(PYENV))
             out = subprocess.run([sys.executable, "-I", "-S", HELPER, "export", "bash"], cwd=p,
                                  env={**env, "PWD": str(p)}, capture_output=True, text=True, check=True)
             assert "VIRTUAL_ENV=" in out.stdout, out.stderr
@@ -97,6 +108,8 @@ def main() -> int:
         "autovenv, uv backend, pip = false": (autovenv("uv", False), args.rounds),
         "autovenv, venv backend, pip": (autovenv("venv", True), args.rounds),
         "autovenv, venv backend, pip = false": (autovenv("venv", False), args.rounds),
+        f"autovenv, first creation, {pyenv_count()} pyenv versions": (
+            autovenv("venv", True, first=True), args.rounds),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     try:
@@ -128,6 +141,9 @@ def main() -> int:
         print(f"  {backend:4} pip = false  {without * 1000:7.1f} ms  <= raw + 1.3 x bare = "
               f"{budget * 1000:.1f} ms: {'yes' if without <= budget else 'NO'} "
               f"(ratio to raw {without / results[raw]:.2f}x)")
+    first = results[f"autovenv, first creation, {pyenv_count()} pyenv versions"]
+    print(f"  first creation ({pyenv_count()} pyenv versions), venv, pip {first * 1000:7.1f} ms  <= 500 ms: "
+          f"{'yes' if first <= 0.5 else 'NO'} (issue 13)")
     full = results["raw `python -m venv` (with pip)"]
     print(f"\n  `python -m venv` with pip / autovenv venv backend with pip: "
           f"{full / results['autovenv, venv backend, pip']:.0f}x")
