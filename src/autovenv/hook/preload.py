@@ -60,30 +60,14 @@ ON_DEMAND = (
 )
 # Read from the file when imported: the creation path, in a project that has no venv yet.
 ON_CREATION = (
-    "autovenv.hook.errors",
-    "autovenv.creation",
-    "autovenv.creation.atomicfile",
-    "autovenv.creation.locks",
-    "autovenv.creation.failures",
-    "autovenv.creation.backend",
-    "autovenv.creation.staging",
-    "autovenv.creation.progress",
-    "autovenv.hook.leanstrings",
-    "autovenv.hook.leantoml",
-    "autovenv.hook.tomlfile",
-    "autovenv.hook.config",
-    "autovenv.creation.create",
-    "autovenv.creation.cachefile",
-    "autovenv.creation.requests",
-    "autovenv.creation.candidates",
-    "autovenv.creation.probe",
-    "autovenv.creation.specifiers",
-    "autovenv.creation.interpreters",
-    "autovenv.creation.mismatch",
-    "autovenv.creation.pipwheel",
-    "autovenv.sync.syncstate",
-    "autovenv.sync.consent",
-    "autovenv.sync.installer",
+    "autovenv.hook.errors", "autovenv.creation", "autovenv.creation.atomicfile", "autovenv.creation.locks",
+    "autovenv.creation.failures", "autovenv.creation.backend", "autovenv.creation.staging",
+    "autovenv.creation.progress", "autovenv.hook.leanstrings", "autovenv.hook.leantoml",
+    "autovenv.hook.tomlfile", "autovenv.hook.config", "autovenv.creation.create",
+    "autovenv.creation.cachefile", "autovenv.creation.requests", "autovenv.creation.candidates",
+    "autovenv.creation.probe", "autovenv.creation.specifiers", "autovenv.creation.interpreters",
+    "autovenv.creation.mismatch", "autovenv.creation.pipwheel", "autovenv.sync.syncstate",
+    "autovenv.sync.consent", "autovenv.sync.installer",
 )
 # Run, in this order and without importlib's search, just before the key is imported: what
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
