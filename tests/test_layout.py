@@ -12,8 +12,7 @@ PACKAGE = SRC / "autovenv"
 MAX_LINES = 300
 # Modules still over the limit; the list may only shrink (a module that fits must leave it).
 STILL_LARGE: set[str] = {
-    "autovenv.creation.interpreters", "autovenv.creation.create", "autovenv.sync.installer",
-    "autovenv.cli",
+    "autovenv.sync.installer", "autovenv.cli",
 }
 
 
