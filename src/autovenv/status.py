@@ -86,8 +86,8 @@ def sync_report(project: str, venv: str, exists: bool, env: Mapping[str, str]) -
     """The sync half of `status`: the venv against the project's inputs, which tool would
     sync it, and whether autovenv may do so on its own (and why)."""
     from autovenv.hook import config
+    from autovenv.sync import choice as sync
     from autovenv.sync import consent, syncstate
-    from autovenv.sync import installer as sync
 
     cfg = config.load(project, env)
     why = consent.reason(project, env)

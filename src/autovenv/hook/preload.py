@@ -67,7 +67,7 @@ ON_CREATION = (
     "autovenv.creation.cachefile", "autovenv.creation.requests", "autovenv.creation.candidates",
     "autovenv.creation.probe", "autovenv.creation.specifiers", "autovenv.creation.interpreters",
     "autovenv.creation.mismatch", "autovenv.creation.pipwheel", "autovenv.sync.syncstate",
-    "autovenv.sync.consent", "autovenv.sync.installer",
+    "autovenv.sync.consent", "autovenv.sync.choice", "autovenv.sync.installer",
 )
 # Run, in this order and without importlib's search, just before the key is imported: what
 # it needs, on the creation path (tests/test_preload.py checks the order as for EAGER).
