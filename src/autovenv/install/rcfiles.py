@@ -45,46 +45,27 @@ def _pwsh_profile(env: Mapping[str, str]) -> str:
     return os.path.join(_config_home(env), "powershell", "Microsoft.PowerShell_profile.ps1")
 
 
-def _posix_quote(word: str) -> str:
-    return "'" + word.replace("'", "'\\''") + "'"
-
-
-def _fish_quote(word: str) -> str:
-    return "'" + word.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _single_quote_doubled(word: str) -> str:
-    # elvish's '...': nothing is special but ', written twice.
-    return "'" + word.replace("'", "''") + "'"
-
-
-def _pwsh_quote(word: str) -> str:
-    # PowerShell takes four more characters as single quotes: its adapter knows them.
-    return shells.get("pwsh").quote(word)
-
-
 @dataclass(frozen=True)
 class RcShell:
     """Where a shell's rc file is, and its rc line (DESIGN.md "rc lines") around a command."""
 
     path: Callable[[Mapping[str, str]], str]
-    line: str  # `{cmd}` stands for autovenv's command, already quoted
-    quote: Callable[[str], str]
+    line: str  # `{cmd}` stands for autovenv's command, quoted as the shell's adapter quotes
 
 
 # Keyed by adapter name (shells.names()); tests check that every adapter has an entry here.
 RC_SHELLS: dict[str, RcShell] = {
     "bash": RcShell(lambda env: os.path.join(_home(env), ".bashrc"),
-                    'eval "$({cmd} hook bash)"', _posix_quote),
+                    'eval "$({cmd} hook bash)"'),
     "zsh": RcShell(lambda env: os.path.join(env.get("ZDOTDIR") or _home(env), ".zshrc"),
-                   'eval "$({cmd} hook zsh)"', _posix_quote),
+                   'eval "$({cmd} hook zsh)"'),
     "fish": RcShell(lambda env: os.path.join(_config_home(env), "fish", "config.fish"),
-                    "{cmd} hook fish | source", _fish_quote),
+                    "{cmd} hook fish | source"),
     "pwsh": RcShell(_pwsh_profile,
-                    "Invoke-Expression (& {cmd} hook pwsh | Out-String)", _pwsh_quote),
+                    "Invoke-Expression (& {cmd} hook pwsh | Out-String)"),
     # elvish >= 0.17 reads rc.elv from the XDG config dir (older ones: ~/.elvish/rc.elv).
     "elvish": RcShell(lambda env: os.path.join(_config_home(env), "elvish", "rc.elv"),
-                      "eval ({cmd} hook elvish | slurp)", _single_quote_doubled),
+                      "eval ({cmd} hook elvish | slurp)"),
 }
 
 
@@ -124,9 +105,9 @@ def hook_command(env: Mapping[str, str]) -> str | None:
 
 
 def rc_line(shell: str, env: Mapping[str, str]) -> str:
-    _name, facts = rc_shell(shell, need_adapter=False)
+    name, facts = rc_shell(shell, need_adapter=False)
     command = hook_command(env)
-    return facts.line.format(cmd=facts.quote(command) if command else "autovenv")
+    return facts.line.format(cmd=shells.get(name).quote(command) if command else "autovenv")
 
 
 def rc_path(shell: str, env: Mapping[str, str]) -> str:
@@ -223,9 +204,7 @@ def plan_remove(shell: str, env: Mapping[str, str]) -> Edit:
         if ended and start > 0 and text[start - 1] == "\n":
             start -= 1
         after = text[:start] + text[stop:]
-    command = hook_command(env)
-    return Edit(name, path, before, after, facts.line.format(
-        cmd=facts.quote(command) if command else "autovenv"))
+    return Edit(name, path, before, after, rc_line(name, env))
 
 
 def has_block(shell: str, env: Mapping[str, str]) -> bool:
