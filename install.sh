@@ -108,6 +108,13 @@ uninstall() {
         data_dir=$("$env_dir/bin/python" -I -c \
             'import os; from autovenv.hook.locations import data_dir; print(data_dir(os.environ))') ||
             data_dir=${AUTOVENV_DATA_DIR:-$root}
+        # The hook texts this installation kept in the user's cache (autovenv/install/hookcache.py).
+        kept=$("$env_dir/bin/python" -I -c \
+            'from autovenv.install.hookcache import cache_dir; print(cache_dir() or "")') || kept=""
+        if [ -n "$kept" ] && [ -d "$kept" ]; then
+            rm -rf "$kept"
+            rmdir "${kept%/*}" 2>/dev/null || :
+        fi
     elif [ -e "$env_dir" ]; then
         warn "autovenv's environment is broken, so rc files were not changed; delete the lines"
         warn "from '# >>> autovenv' to '# <<< autovenv <<<' in your rc file by hand"
@@ -309,7 +316,8 @@ fi
 "$env_dir/bin/python" -I -m autovenv.install.launcher "$env_dir/bin/autovenv" </dev/null ||
     warn "kept the generic $env_dir/bin/autovenv (slower start-up; see above)"
 # The hook path's modules in one file (autovenv/hook/preload.py), then each shell's hook text made
-# from them (autovenv/install/hookcache.py); the first new shell and the first cd would make them anyway.
+# from them, in the user's cache (autovenv/install/hookcache.py); the first new shell and the
+# first cd would make them anyway.
 "$env_dir/bin/python" -I -m autovenv.install.hookcache </dev/null || :
 
 # Replace the link in one step (a new link renamed over the old one).

@@ -38,7 +38,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return d
 
 
-def keep_hook_texts() -> None:
+def keep_hook_texts(env: dict[str, str] | None = None) -> None:
     """What install.sh does after writing the launcher: the bundle, then every shell's hook
-    text (autovenv.install.hookcache); the helper keeps first answers only while the bundle is fresh."""
-    subprocess.run([sys.executable, "-I", "-m", "autovenv.install.hookcache"], check=True)
+    text (autovenv.install.hookcache), in the cache dir of `env` (default: this process's)."""
+    subprocess.run([sys.executable, "-I", "-m", "autovenv.install.hookcache"], check=True, env=env)

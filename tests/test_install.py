@@ -280,6 +280,7 @@ def test_uninstall_restores_rc_files_byte_for_byte(installed: Installed, project
         assert (installed.home / name).read_bytes() == data, name
     assert not installed.link.exists() and not installed.link.is_symlink()
     assert not installed.env_dir.exists()
+    assert not (installed.home / ".cache" / "autovenv").exists()  # the kept hook texts went
     assert trust.is_dir() and "kept the trust data" in done.stdout
     purged = install(installed.env, "--uninstall", "--purge")
     assert purged.returncode == 0, purged.stderr

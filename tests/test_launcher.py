@@ -19,24 +19,57 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AUTOVENV_DATA_DIR": str(tmp_path / "d")}
 
 
+def keep_texts_for(python: str, env: dict[str, str]) -> Path:
+    """The kept hook texts, as Python keeps them, where a launcher naming `python` looks."""
+    keep_hook_texts(env)
+    made = Path(hookcache.cache_dir(env) or "")
+    kept = Path(hookcache.cache_dir(env, python) or "")
+    kept.mkdir(mode=0o700, exist_ok=True)
+    for text in made.iterdir():
+        (kept / text.name).write_bytes(text.read_bytes())
+    return kept
+
+
 def test_hook_comes_from_the_kept_text_without_python(tmp_path: Path) -> None:
     target = tmp_path / "autovenv"
+    env = env_for(tmp_path)
     # An interpreter that does not exist: whatever the launcher prints, it printed without one.
     launcher.write(str(target), "/nonexistent/python3", SRC)
-    keep_hook_texts()
+    kept = keep_texts_for("/nonexistent/python3", env)
+    assert kept.parent == tmp_path / ".cache" / "autovenv"  # the user's cache, not site-packages
     for shell in ("bash", "zsh", "fish", "elvish", "pwsh", "powershell"):
         done = subprocess.run([str(target), "hook", shell], capture_output=True, text=True,
-                              env=env_for(tmp_path), cwd=tmp_path)
+                              env=env, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         name = "pwsh" if shell == "powershell" else shell
-        assert done.stdout == Path(hookcache.text_path(name)).read_text()
+        assert done.stdout == (kept / f"{name}.txt").read_text()
         assert "_autovenv_helper" in done.stdout and "__AUTOVENV_" not in done.stdout
+    # Another user's cache (XDG_CACHE_HOME) holds no text for it: Python is asked.
+    other = subprocess.run([str(target), "hook", "zsh"], capture_output=True, text=True,
+                           env={**env, "XDG_CACHE_HOME": str(tmp_path / "elsewhere")})
+    assert other.returncode != 0 and other.stdout == ""
     # A launcher newer than the texts (a reinstall, another interpreter) does not trust them:
     # it asks Python, here the missing one.
     launcher.write(str(target), "/nonexistent/python3", SRC)
     stale = subprocess.run([str(target), "hook", "zsh"], capture_output=True, text=True,
-                           env=env_for(tmp_path), cwd=tmp_path)
+                           env=env, cwd=tmp_path)
     assert stale.returncode != 0 and stale.stdout == ""
+
+
+def test_kept_texts_are_the_users_own(tmp_path: Path) -> None:
+    env = {**env_for(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+    keep_hook_texts(env)
+    kept = Path(hookcache.cache_dir(env) or "")
+    assert kept.parent == tmp_path / "xdg-cache" / "autovenv"
+    for directory in (kept.parent, kept):
+        assert directory.stat().st_mode & 0o777 == 0o700
+    texts = sorted(kept.iterdir())
+    assert [t.name for t in texts] == sorted(f"{name}.txt" for name in shells.names())
+    assert all(t.stat().st_mode & 0o777 == 0o600 for t in texts)
+    # Without an absolute HOME or XDG_CACHE_HOME there is no cache dir: nothing is kept.
+    assert hookcache.cache_dir({"HOME": "relative", "XDG_CACHE_HOME": "also/relative"}) is None
+    assert hookcache.cache_dir({"HOME": "/h", "XDG_CACHE_HOME": "rel"}) == (
+        f"/h/.cache/autovenv/hook-{hookcache.install_key(sys.executable)}")
 
 
 def test_the_launcher_runs_python_for_everything_else(tmp_path: Path) -> None:
@@ -68,18 +101,24 @@ def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:
     assert done.returncode == 1 and "could not write" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_kept_text_is_fresh_only_while_newer_than_the_launcher(tmp_path: Path) -> None:
-    """doctor's view (hookcache.text_is_fresh) and the launcher's own test agree."""
-    target = tmp_path / "autovenv"
-    launcher.write(str(target), "/nonexistent/python3", SRC)
-    keep_hook_texts()
-    zsh = shells.get("zsh")
-    assert hookcache.text_is_fresh(zsh, str(target))
-    assert subprocess.run([str(target), "hook", "zsh"], capture_output=True).returncode == 0
-    launcher.write(str(target), "/nonexistent/python3", SRC)
-    assert not hookcache.text_is_fresh(zsh, str(target))
-    assert subprocess.run([str(target), "hook", "zsh"], capture_output=True).returncode != 0
+def test_doctor_asks_the_launcher_whether_it_serves_the_kept_text(tmp_path: Path) -> None:
+    """The launcher's sh test is the only freshness test: doctor runs the launcher and sees
+    whether the kept text came back untouched."""
+    from autovenv import doctor
 
+    target = tmp_path / "autovenv"
+    env = env_for(tmp_path)
+    launcher.write(str(target), "/nonexistent/python3", SRC)
+    kept = keep_texts_for("/nonexistent/python3", env)
+    served, _ms = doctor._served_from_cache(str(target), "zsh", str(kept / "zsh.txt"), env)
+    assert served
+    launcher.write(str(target), "/nonexistent/python3", SRC)  # now newer than the text
+    assert not doctor._served_from_cache(str(target), "zsh", str(kept / "zsh.txt"), env)[0]
+    # With the real interpreter a stale text is made again by that very run: served next time.
+    launcher.write(str(target), sys.executable, SRC)
+    check = doctor.check_hook_text((str(target), target.read_text()), "zsh", env)
+    assert check is not None and check.status == doctor.OK, check
+    assert str(hookcache.text_path("zsh", env)) in check.text and "no Python" in check.text
 
 
 def test_the_kept_text_is_newer_than_a_bundle_made_a_moment_before(tmp_path: Path) -> None:

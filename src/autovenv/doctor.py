@@ -2,7 +2,8 @@
 
 Each check returns a `Check`; cli.py prints them and exits non-zero when one is FAIL.
 A WARN is something that does not work *yet* or works differently than expected; a NOTE is
-information. Doctor changes nothing on disk.
+information. Doctor changes nothing on disk but the kept hook text, which it makes again
+when it runs the launcher as a new shell does and finds it stale.
 """
 
 from __future__ import annotations
@@ -122,18 +123,54 @@ def check_launcher(command: tuple[str, str] | None) -> Check | None:
                  "every new shell", f"{sys.executable} -I -m autovenv.install.launcher {own}")
 
 
-def check_hook_text(command: tuple[str, str] | None, shell: str | None) -> Check | None:
-    """Does the launcher print the kept hook text (no Python when a new shell starts)?"""
+def check_hook_text(command: tuple[str, str] | None, shell: str | None,
+                    env: Mapping[str, str]) -> Check | None:
+    """Does the launcher print the kept hook text (no Python when a new shell starts)? Asked of
+    the launcher itself, run as a new shell runs it: the kept text is its only test. A stale
+    text is made again by that run (what the next new shell would do), then asked once more."""
     from autovenv.install import hookcache
     from autovenv.install.launcher import is_launcher
 
     if command is None or shell is None or not is_launcher(command[1], sys.executable):
         return None  # check_launcher says what to do
-    if hookcache.text_is_fresh(shells.get(shell), command[0]):
-        return Check(OK, f"new {shell} shells read the kept hook text ({hookcache.text_path(shell)})")
-    return Check(NOTE, f"the kept {shell} hook text is missing or older than what it is made from: "
-                 "the next new shell starts Python for `autovenv hook` and keeps it again",
-                 f"{sys.executable} -I -m autovenv.install.hookcache")
+    path = hookcache.text_path(shell, env)
+    if path is None:
+        return Check(NOTE, "no absolute HOME or XDG_CACHE_HOME: new shells start Python for "
+                     "`autovenv hook`, as there is no cache dir to keep its text in",
+                     "set HOME")
+    for _attempt in range(2):
+        served, ms = _served_from_cache(command[0], shell, path, env)
+        if served:
+            return Check(OK, f"new {shell} shells read the kept hook text ({path}; "
+                         f"{ms:.0f} ms, no Python)")
+    return Check(NOTE, f"the kept {shell} hook text ({path}) is not served: each new shell "
+                 "starts Python for `autovenv hook`", f"{sys.executable} -I -m autovenv.install.hookcache")
+
+
+def _served_from_cache(launcher: str, shell: str, path: str,
+                       env: Mapping[str, str]) -> tuple[bool, float]:
+    """Run `launcher hook SHELL`: did it print the kept text untouched (Python would have made
+    it again), and how long did it take?"""
+    def mtime() -> int | None:
+        try:
+            return os.stat(path).st_mtime_ns
+        except OSError:
+            return None
+
+    before = mtime()
+    start = time.monotonic()
+    try:
+        done = subprocess.run([launcher, "hook", shell], env=dict(env), capture_output=True,
+                              timeout=20, cwd="/")
+    except (OSError, subprocess.TimeoutExpired):
+        return False, 0.0
+    ms = (time.monotonic() - start) * 1000
+    try:
+        with open(path, "rb") as f:
+            kept = f.read()
+    except OSError:
+        return False, ms
+    return before is not None and mtime() == before and done.stdout == kept, ms
 
 
 def check_bundle() -> Check:
@@ -176,9 +213,10 @@ def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:
 def check_uv(env: Mapping[str, str]) -> Check:
     uv = shutil.which("uv", path=env.get("PATH", os.defpath))
     if uv:
-        return Check(OK, f"uv found ({uv}): new venvs are made with `uv venv` (fast)")
-    return Check(NOTE, "uv not found: new venvs are made with Python's venv module (a few seconds)",
-                 "install uv for faster creation (optional)")
+        return Check(OK, f"uv found ({uv}): new venvs are made with `uv venv`, and uv.lock projects sync")
+    return Check(NOTE, "uv not found: new venvs are made with Python's venv module, pip put in "
+                 "from its bundled wheel (under a second); a project with a uv.lock cannot be synced",
+                 "install uv (optional): https://docs.astral.sh/uv/")
 
 
 def check_trust_store(env: Mapping[str, str]) -> Check:
@@ -250,7 +288,7 @@ def run_checks(env: Mapping[str, str], shell: str | None = None) -> list[Check]:
         checks.append(check_loaded(name, env, in_rc=rc.status != FAIL))
     checks += [check_helper(name, env), check_bundle(), check_command(env)]
     command = own_command_text()
-    for check in (check_launcher(command), check_hook_text(command, name)):
+    for check in (check_launcher(command), check_hook_text(command, name, env)):
         if check is not None:
             checks.append(check)
     checks += [check_uv(env), check_trust_store(env), check_here(env)]

@@ -1,31 +1,53 @@
-"""The hook text a new shell needs from autovenv, kept where it is found without starting Python.
+"""The hook text a new shell needs, kept in the user's cache dir for the launcher to print with cat.
 
-A new shell runs `autovenv hook SHELL` (issue 5): hook.SHELL.txt, kept in the package's
-__pycache__ beside the bundle (preload.py), is what the launcher (launcher.py) prints with cat
-when it is newer than the launcher, the bundle and the snippet files; otherwise Python makes
-it (and this file writes it again). Kept there, it is exactly as trusted as helper.py, which
-the snippet runs anyway, and it goes when the package does.
+A new shell runs `autovenv hook SHELL` (issue 5). The launcher (launcher.py) prints the kept
+text, ${XDG_CACHE_HOME:-~/.cache}/autovenv/hook-KEY/SHELL.txt, with cat when it is newer than
+the launcher, the bundle and the shell's snippet files; that sh test is the only freshness test
+(doctor runs the launcher to see what it does). Otherwise the launcher starts Python, which
+makes the text, and this module keeps it again. KEY names the interpreter the launcher runs,
+so two installations of autovenv never serve each other's text. Kept per user (0600 in a 0700
+directory), as it is run by every new shell of that user; never in site-packages.
 
-It holds no answer for any directory. First answers were once kept here too, for new shells
-opened where one had been opened before; a shell cannot make the helper's checks (owner,
-permissions, identity of the venv) with builtins, so a kept answer skipped them (issue 12):
-a new shell's first prompt now asks the helper.
+It holds no answer for any directory: a shell cannot make the helper's checks (owner,
+permissions, identity of the venv) with builtins, so a kept answer would skip them (issue 12);
+a new shell's first prompt asks the helper.
 """
 
 from __future__ import annotations
+
+import sys
+import zlib
 
 from autovenv.hook import fs, preload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from autovenv.hook.shells.base import Shell
 
-def cache_dir() -> str:
-    return fs.dirname(preload.bundle_path())
+
+def install_key(python: str) -> str:
+    """A short name for the installation whose launcher runs `python`."""
+    return f"{zlib.crc32(python.encode('utf-8', 'surrogateescape')):08x}"
 
 
-def text_path(shell_name: str) -> str:
-    return fs.join(cache_dir(), f"hook.{shell_name}.txt")
+def cache_dir(env: Mapping[str, str] | None = None, python: str | None = None) -> str | None:
+    """This installation's kept texts; None without an absolute HOME or XDG_CACHE_HOME (the
+    launcher's sh computes the same directory, and finds nothing there)."""
+    env = fs.environ() if env is None else env
+    base = env.get("XDG_CACHE_HOME", "")
+    if not base.startswith("/"):
+        home = env.get("HOME", "")
+        if not home.startswith("/"):
+            return None
+        base = home.rstrip("/") + "/.cache"
+    return f"{base}/autovenv/hook-{install_key(python or sys.executable)}"
+
+
+def text_path(shell_name: str, env: Mapping[str, str] | None = None) -> str | None:
+    directory = cache_dir(env)
+    return None if directory is None else f"{directory}/{shell_name}.txt"
 
 
 def text_sources(shell: Shell) -> list[str]:
@@ -40,33 +62,26 @@ def text_sources(shell: Shell) -> list[str]:
     return sources
 
 
-def text_is_fresh(shell: Shell, launcher: str) -> bool:
-    """Would `launcher` print the kept text? (its own test: newer than each source)"""
-    try:
-        kept = fs.stat(text_path(shell.name)).st_mtime_ns
-        return all(fs.stat(path).st_mtime_ns < kept for path in [launcher, *text_sources(shell)])
-    except OSError:
-        return False
+def _write_private(path: str, text: str) -> None:
+    """Replace `path` in one step, readable by its owner only, in directories only they enter."""
+    import os  # only when the text is made (a new shell whose kept text was stale)
 
-
-def _write(path: str, text: str, mode: int) -> None:
-    """Replace `path` in one step; a cache that cannot be written only costs time."""
     from autovenv.creation.atomicfile import atomic_write
 
-    try:
-        atomic_write(path, text.encode("utf-8", "surrogateescape"), mode)
-    except OSError:
-        pass
+    for directory in (os.path.dirname(os.path.dirname(path)), os.path.dirname(path)):
+        os.makedirs(directory, mode=0o700, exist_ok=True)  # autovenv/ and hook-KEY/
+    atomic_write(path, text.encode("utf-8", "surrogateescape"), 0o600)
 
 
 def keep_text(shell_name: str, text: str) -> None:
     """Keep the hook text for the launcher, only while the bundle is fresh (a stale one will
-    be made anew, and the text with it); first answers older versions kept go."""
-    if not preload.stamp():
-        return
+    be made anew, and the text with it). A cache that cannot be written only costs time."""
     path = text_path(shell_name)
-    _write(path, text, 0o644)  # every user of this install may read it
-    try:  # the launcher wants it newer than the bundle, which may be a moment old (one clock tick)
+    if path is None or not preload.stamp():
+        return
+    try:
+        _write_private(path, text)
+        # The launcher wants it newer than the bundle, which may be a moment old (one clock tick).
         bundle = fs.stat(preload.bundle_path()).st_mtime_ns
         if fs.stat(path).st_mtime_ns <= bundle:
             import os
@@ -74,12 +89,6 @@ def keep_text(shell_name: str, text: str) -> None:
             os.utime(path, ns=(bundle + 1, bundle + 1))
     except OSError:
         pass
-    old = [n for n in fs.entries(cache_dir()) if n.startswith("seeds-")]
-    if old:
-        import shutil
-
-        for name in old:
-            shutil.rmtree(fs.join(cache_dir(), name), ignore_errors=True)
 
 
 def hook_text(shell: Shell, python: str) -> str:
@@ -92,12 +101,10 @@ def hook_text(shell: Shell, python: str) -> str:
 
 
 if __name__ == "__main__":  # install.sh: the bundle made anew, then every shell's hook text from it
-    import sys
-
     from autovenv.hook import bundlewrite, shells
 
     bundlewrite.rebuild()  # the kept text is kept only beside a fresh bundle
     preload.load()
-    for shell_name in shells.names():
-        hook_text(shells.get(shell_name), sys.executable)
+    for name in shells.names():
+        hook_text(shells.get(name), sys.executable)
     sys.exit(0 if preload.stamp() else 1)

@@ -4,9 +4,10 @@ for `autovenv hook SHELL` and starts Python lean for the rest.
 `autovenv hook SHELL` runs in every new shell. pip's and uv's console scripts start the
 interpreter with site-packages and import `re` first: half again a bare interpreter's start.
 The script written here
-- prints the hook text autovenv keeps beside its code (hookcache.py) with cat, when that text
-  is newer than this script (which names the interpreter), the bundle (which changes with the
-  code) and the shell's snippet files: no Python at a shell's start-up at all;
+- prints the hook text autovenv keeps in the user's cache (hookcache.py) with cat, when that
+  text is newer than this script (which names the interpreter), the bundle (which changes with
+  the code) and the shell's snippet files: no Python at a shell's start-up at all. This sh test
+  is the kept text's only freshness test;
 - otherwise runs `python -IS` (isolated, no site), with autovenv's own site-packages last on
   sys.path (behind the standard library, so nothing there can shadow a standard module);
   __main__ turns site-packages on for the commands that need them, and makes the hook text.
@@ -27,8 +28,14 @@ import sys
 HEADER = """\
 #!/bin/sh
 # autovenv's command, written by autovenv.install.launcher: `autovenv hook SHELL` prints the hook text
-# kept beside autovenv's code while it is newer than what it was made from (no Python at a
+# kept in the user's cache while it is newer than what it was made from (no Python at a
 # shell's start-up); everything else starts Python without site-packages (see launcher.py).
+"""
+# The user's cache dir, as hookcache.cache_dir finds it: XDG_CACHE_HOME when absolute, else
+# ~/.cache; nothing without an absolute HOME (the test below then fails, and Python answers).
+CACHE_DIR = """\
+    c=${XDG_CACHE_HOME-}
+    case $c in /*) ;; *) case ${HOME-} in /*) c=${HOME%/}/.cache ;; *) c=/nonexistent ;; esac ;; esac
 """
 
 
@@ -39,15 +46,15 @@ def script_text(python: str, packages: str) -> str:
 
     q = shlex.quote
     cat = shutil.which("cat", path="/bin:/usr/bin") or "cat"
-    lines = [HEADER, 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n', '    case $2 in\n']
+    kept = f"$c/autovenv/hook-{hookcache.install_key(python)}"
+    lines = [HEADER, 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n', CACHE_DIR, "    case $2 in\n"]
     for name in shells.names():
         shell = shells.get(name)
-        # The same test as hookcache.text_is_fresh, in sh.
+        # The kept text's freshness: this is its only test (hookcache.py writes, doctor runs it).
         sources = ['"$0"', *(q(path) for path in hookcache.text_sources(shell))]
-        text = hookcache.text_path(shell.name)
         newer = " && ".join(f'[ "$t" -nt {s} ]' for s in sources)
         lines.append(f"    {'|'.join((shell.name, *shell.aliases))})\n"
-                     f"        t={q(text)}\n"
+                     f"        t=\"{kept}/{shell.name}.txt\"\n"
                      f"        {newer} && exec {q(cat)} -- \"$t\" ;;\n")
     lines.append("    esac\nfi\n")
     code = (f"import sys; sys.argv[0] = 'autovenv'; sys.path.append({packages!r}); "
