@@ -186,3 +186,13 @@ def test_init_unwritable_rc_is_one_clear_line(env: dict[str, str]) -> None:
     done = init(env, "bash")
     assert done.returncode == 1
     assert done.stderr.strip() == f"autovenv: {env['HOME']}/.bashrc is a directory, not an rc file"
+
+
+def test_the_windows_pwsh_profile_is_under_documents() -> None:
+    """PowerShell 7's $PROFILE on Windows, as ntpath spells it (run here, not only there)."""
+    from autovenv.install.rcfiles import _pwsh_profile
+
+    assert _pwsh_profile({"USERPROFILE": "C:\\Users\\me"}, windows=True) == (
+        "C:\\Users\\me\\Documents\\PowerShell\\Microsoft.PowerShell_profile.ps1")
+    assert _pwsh_profile({"HOME": "/home/me"}, windows=False) == (
+        "/home/me/.config/powershell/Microsoft.PowerShell_profile.ps1")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable
 
-from autovenv.hook import shells
+from autovenv.hook import shells, venvs
 
 BEGIN = "# >>> autovenv >>>"
 END = "# <<< autovenv <<<"
@@ -37,11 +37,13 @@ def _config_home(env: Mapping[str, str]) -> str:
     return env.get("XDG_CONFIG_HOME") or os.path.join(_home(env), ".config")
 
 
-def _pwsh_profile(env: Mapping[str, str]) -> str:
+def _pwsh_profile(env: Mapping[str, str], windows: bool = sys.platform == "win32") -> str:
     # $PROFILE (CurrentUserCurrentHost) of PowerShell 7; Windows keeps it under Documents.
-    if sys.platform == "win32":
-        docs = os.path.join(env.get("USERPROFILE") or _home(env), "Documents")
-        return os.path.join(docs, "PowerShell", "Microsoft.PowerShell_profile.ps1")
+    if windows:
+        import ntpath
+
+        docs = ntpath.join(env.get("USERPROFILE") or _home(env), "Documents")
+        return ntpath.join(docs, "PowerShell", "Microsoft.PowerShell_profile.ps1")
     return os.path.join(_config_home(env), "powershell", "Microsoft.PowerShell_profile.ps1")
 
 
@@ -86,8 +88,7 @@ def rc_shell(name: str, need_adapter: bool = True) -> tuple[str, RcShell]:
 
 def own_command() -> str:
     """The console script of this installation (the one `install.sh` links into ~/.local/bin)."""
-    scripts = os.path.join(sys.prefix, "Scripts" if sys.platform == "win32" else "bin")
-    return shutil.which("autovenv", path=scripts) or ""
+    return shutil.which("autovenv", path=venvs.bin_dir(sys.prefix)) or ""
 
 
 def hook_command(env: Mapping[str, str]) -> str | None:
