@@ -81,7 +81,6 @@ class World:
             # As install.sh does: the lean launcher in place of the generic console script.
             subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.install.launcher",
                             str(venv / "bin/autovenv")], **quiet)
-            subprocess.run([str(venv / "bin/python"), "-I", "-m", "autovenv.install.hookcache"], **quiet)
             helpers = sorted(venv.glob("lib/python*/site-packages/autovenv/hook/helper.py"))
             return (str(venv / "bin/python"), str(venv / "bin/autovenv"), str(helpers[0]),
                     "fresh `uv pip install --compile-bytecode` of this checkout, with install.sh's "
@@ -95,6 +94,9 @@ class World:
 
     def build(self) -> None:
         self.home.mkdir()
+        # As install.sh does: the bundle, and each shell's hook text in this HOME's cache.
+        subprocess.run([self.av_python, "-I", "-m", "autovenv.install.hookcache"], env=self.env,
+                       stdout=subprocess.DEVNULL, check=True)
         self.out.mkdir()
         self.sub.mkdir(parents=True)
         self.deep.mkdir(parents=True)
