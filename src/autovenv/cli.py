@@ -1,5 +1,7 @@
-"""The command line: the `autovenv` group and its small commands. The only modules that know
-click are this one, cliargs.py and venvcommands.py; the hook path never imports them."""
+"""The command line: the `autovenv` group and its commands but create, recreate and sync.
+
+click is known here, in cliargs.py and in venvcommands.py only; the hook path never imports them.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What the commands share: failing with one clear line, the shell named or detected, the
-project and venv of a directory."""
+"""What the commands share: one clear line on failure, the shell, a directory's project and venv."""
 
 from __future__ import annotations
 
