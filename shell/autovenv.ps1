@@ -11,7 +11,10 @@ $global:_autovenv_helper = __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
 # The last answer holds at and below _autovenv_scope unless a probe name appears between
-# the current directory and it, or a watched path ("0path"/"1path") stops (not) existing.
+# the current directory and it, a watched path ("0path"/"1path") stops (not) existing, a path
+# in _autovenv_same no longer resolves to _autovenv_real (the venv's real path: what was
+# checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
+# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
 # The answer sets each of these as a list (_autovenv_apply); single values are item [0].
 $global:_autovenv_scope = @('')
 $global:_autovenv_probes = @()
@@ -19,6 +22,10 @@ $global:_autovenv_globs = @()
 $global:_autovenv_watch = @()
 $global:_autovenv_watch_present = @()
 $global:_autovenv_watch_absent = @()
+$global:_autovenv_same = @()
+$global:_autovenv_real = @()
+$global:_autovenv_synced = @()
+$global:_autovenv_inputs = @()
 $global:_autovenv_answer = @('')
 $global:_autovenv_said = @('')
 $global:_autovenv_pwd = ''
@@ -41,8 +48,9 @@ function global:_autovenv_hook([string]$dir) {
         $global:_autovenv_stale = $true
     }
     if ($global:_autovenv_stale -or (_autovenv_watch_changed)) {
-        $global:_autovenv_stale = $false
+        $global:_autovenv_stale = $true  # until the answer is in: Ctrl-C cuts a prompt short
         _autovenv_run $dir
+        $global:_autovenv_stale = $false
         $global:_autovenv_seen = [string]$env:AUTOVENV_DISABLE + '/' + $env:VIRTUAL_ENV
     }
     _autovenv_prompt_prefix
@@ -81,7 +89,8 @@ function global:_autovenv_in_scope([string]$dir) {
     return $true
 }
 
-# --- Watch test: has any watched path appeared or disappeared? -------------------------------
+# --- Watch test: has a watched path appeared or disappeared, been retargeted, or changed? ----
+# The prompt's fast path runs the same tests inline, on the same lists.
 function global:_autovenv_watch_changed {
     foreach ($path in $global:_autovenv_watch_present) {
         if (-not [System.IO.Path]::Exists($path)) { return $true }
@@ -89,7 +98,41 @@ function global:_autovenv_watch_changed {
     foreach ($path in $global:_autovenv_watch_absent) {
         if ([System.IO.Path]::Exists($path)) { return $true }
     }
+    foreach ($path in $global:_autovenv_same) {
+        if ((_autovenv_realpath $path) -cne $global:_autovenv_real[0]) { return $true }
+    }
+    foreach ($path in $global:_autovenv_inputs) {
+        # As test's -nt: the input exists, and the record does not or is older.
+        if ([System.IO.File]::GetLastWriteTimeUtc($path) -gt [System.IO.File]::GetLastWriteTimeUtc($global:_autovenv_synced[0])) { return $true }
+    }
     return $false
+}
+
+# The path with every symbolic link on it resolved, as realpath(3) does; '' when it cannot be
+# (a loop, or nothing there). .NET has no test of device and inode, so a path names the venv
+# while it resolves to the venv's real path. (POSIX paths: the hook is tested on Linux.)
+function global:_autovenv_realpath([string]$path) {
+    $todo = [System.Collections.Generic.Stack[string]]::new()
+    $names = $path.Split('/')
+    for ($i = $names.Length - 1; $i -ge 0; $i--) { $todo.Push($names[$i]) }
+    $done = ''
+    $hops = 0
+    while ($todo.Count) {
+        $name = $todo.Pop()
+        if ($name -ceq '' -or $name -ceq '.') { continue }
+        if ($name -ceq '..') { $done = $done.Substring(0, [Math]::Max(0, $done.LastIndexOf('/'))); continue }
+        $next = $done + '/' + $name
+        $target = [System.IO.FileInfo]::new($next).LinkTarget
+        if ($null -eq $target) { $done = $next; continue }
+        $hops += 1
+        if ($hops -gt 40) { return '' }
+        if ($target.StartsWith('/')) { $done = '' }
+        $names = $target.Split('/')
+        for ($i = $names.Length - 1; $i -ge 0; $i--) { $todo.Push($names[$i]) }
+    }
+    if (-not $done) { $done = '/' }
+    if (-not [System.IO.Path]::Exists($done)) { return '' }
+    return $done
 }
 
 # --- Run the helper and apply its answer; on failure keep the shell working and warn once ---
@@ -179,7 +222,8 @@ function global:_autovenv_apply([string]$text) {
 function global:_autovenv_prompt_prefix {
     $global:_autovenv_prefix = ''
     if ($env:AUTOVENV_VENV -and $env:VIRTUAL_ENV -ceq $env:AUTOVENV_VENV -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
-        $global:_autovenv_prefix = '(' + $env:VIRTUAL_ENV_PROMPT + ') '
+        # No escape sequence reaches the terminal raw.
+        $global:_autovenv_prefix = '(' + [regex]::Replace([string]$env:VIRTUAL_ENV_PROMPT, '\p{Cc}', '') + ') '
     }
 }
 
@@ -215,6 +259,14 @@ if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name _autovenv_loaded 
         foreach ($path in $global:_autovenv_watch_absent) {
             if ([System.IO.Path]::Exists($path)) { $changed = $true }
         }
+        if ($global:_autovenv_inputs.Length) {
+            $synced = [System.IO.File]::GetLastWriteTimeUtc($global:_autovenv_synced[0])
+            foreach ($path in $global:_autovenv_inputs) {
+                if ([System.IO.File]::GetLastWriteTimeUtc($path) -gt $synced) { $changed = $true }
+            }
+        }
+        # A venv reached through a symbolic link: resolved by _autovenv_watch_changed.
+        if ($global:_autovenv_same.Length) { $changed = $true }
         if ($changed) {
             try { _autovenv_hook $dir } catch { $global:_autovenv_key = '' }
         }
