@@ -36,25 +36,28 @@ $global:_autovenv_failed = $false
 $global:_autovenv_key = ''
 $global:_autovenv_prefix = ''
 
-# --- Hook: runs before a prompt whose fast path (inline in the prompt, at the end) saw a change ---
-# No process unless the directory left the answer's scope, a watched path changed,
-# AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
-function global:_autovenv_hook([string]$dir) {
+# --- Hook: the part of each prompt past its fast path (inline in the prompt, at the end) -----
+# No process unless the directory left the answer's scope, a watched path changed ($watched:
+# the prompt's own tests saw it), AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv
+# command ran. Variables are read with .NET: $env: goes through a provider, ten times slower.
+function global:_autovenv_hook([string]$dir, [bool]$watched) {
     if ($dir -cne $global:_autovenv_pwd) {
         $global:_autovenv_pwd = $dir
         if (-not (_autovenv_in_scope $dir)) { $global:_autovenv_stale = $true }
     }
-    if (([string]$env:AUTOVENV_DISABLE + '/' + $env:VIRTUAL_ENV) -cne $global:_autovenv_seen) {
-        $global:_autovenv_stale = $true
-    }
-    if ($global:_autovenv_stale -or (_autovenv_watch_changed)) {
+    $seen = [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
+        [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if ($seen -cne $global:_autovenv_seen) { $global:_autovenv_stale = $true }
+    if (-not $watched -and $global:_autovenv_same.Length) { $watched = _autovenv_watch_changed }
+    if ($global:_autovenv_stale -or $watched) {
         $global:_autovenv_stale = $true  # until the answer is in: Ctrl-C cuts a prompt short
         _autovenv_run $dir
         $global:_autovenv_stale = $false
-        $global:_autovenv_seen = [string]$env:AUTOVENV_DISABLE + '/' + $env:VIRTUAL_ENV
+        $global:_autovenv_seen = [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
+            [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
     }
-    _autovenv_prompt_prefix
-    $global:_autovenv_key = $dir + "`0" + $env:AUTOVENV_DISABLE + "`0" + $env:VIRTUAL_ENV
+    $global:_autovenv_key = $dir + "`0" + [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') +
+        "`0" + [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
 }
 
 # --- In-scope test: does the last answer still hold for $dir? --------------------------------
@@ -90,7 +93,8 @@ function global:_autovenv_in_scope([string]$dir) {
 }
 
 # --- Watch test: has a watched path appeared or disappeared, been retargeted, or changed? ----
-# The prompt's fast path runs the same tests inline, on the same lists.
+# The prompt's fast path runs the cheap ones inline on the same lists, and the hook calls this
+# when a path must be resolved (a venv reached through a symbolic link).
 function global:_autovenv_watch_changed {
     foreach ($path in $global:_autovenv_watch_present) {
         if (-not [System.IO.Path]::Exists($path)) { return $true }
@@ -167,6 +171,7 @@ function global:_autovenv_run([string]$dir) {
         if ($rc -eq 0) {
             _autovenv_apply $out
             $global:_autovenv_failed = $false
+            _autovenv_prompt_prefix
             return
         }
     } catch {
@@ -177,6 +182,7 @@ function global:_autovenv_run([string]$dir) {
         [Console]::Error.WriteLine("autovenv: the hook failed (exit $rc); the shell works, venvs are not switched. Run: autovenv doctor")
     }
     $global:_autovenv_failed = $true
+    _autovenv_prompt_prefix
 }
 
 # The answer is data, never evaluated (autovenv/shells/pwsh.py writes it): NUL-separated
@@ -217,7 +223,7 @@ function global:_autovenv_apply([string]$text) {
 }
 
 # --- Prompt prefix, like a venv's Activate.ps1, while autovenv's venv is active --------------
-# Worked out when the answer may have changed; each prompt writes it to the host before the
+# Worked out after each helper run (VIRTUAL_ENV changing runs it too); each prompt writes it to the host before the
 # wrapped prompt runs (a prompt may Write-Host its own parts first), as text: never code.
 function global:_autovenv_prompt_prefix {
     $global:_autovenv_prefix = ''
@@ -250,25 +256,31 @@ if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name _autovenv_loaded 
         $code = $global:LASTEXITCODE
         # Fast path, inline (a function call would be most of the budget): same directory,
         # same variables, no watched path changed. The file system directory is taken even
-        # while the location is in another provider (Env:, HKLM:).
-        $dir = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath
-        $changed = ($dir + "`0" + $env:AUTOVENV_DISABLE + "`0" + $env:VIRTUAL_ENV) -cne $global:_autovenv_key
+        # while the location is in another provider (Env:, HKLM:), or $PWD is shadowed.
+        $dir = $PWD
+        if ($dir -is [System.Management.Automation.PathInfo] -and $dir.Provider.Name -ceq 'FileSystem') {
+            $dir = $dir.ProviderPath
+        } else {
+            $dir = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+        }
+        $watched = $false
         foreach ($path in $global:_autovenv_watch_present) {
-            if (-not [System.IO.Path]::Exists($path)) { $changed = $true }
+            if (-not [System.IO.Path]::Exists($path)) { $watched = $true }
         }
         foreach ($path in $global:_autovenv_watch_absent) {
-            if ([System.IO.Path]::Exists($path)) { $changed = $true }
+            if ([System.IO.Path]::Exists($path)) { $watched = $true }
         }
-        if ($global:_autovenv_inputs.Length) {
+        if ($global:_autovenv_inputs.Length) {  # -nt: newer than the record of the last sync
             $synced = [System.IO.File]::GetLastWriteTimeUtc($global:_autovenv_synced[0])
             foreach ($path in $global:_autovenv_inputs) {
-                if ([System.IO.File]::GetLastWriteTimeUtc($path) -gt $synced) { $changed = $true }
+                if ([System.IO.File]::GetLastWriteTimeUtc($path) -gt $synced) { $watched = $true }
             }
         }
-        # A venv reached through a symbolic link: resolved by _autovenv_watch_changed.
-        if ($global:_autovenv_same.Length) { $changed = $true }
-        if ($changed) {
-            try { _autovenv_hook $dir } catch { $global:_autovenv_key = '' }
+        # (a venv reached through a symbolic link is resolved in the hook, by the watch test)
+        if ($watched -or $global:_autovenv_same.Length -or $global:_autovenv_key -cne ($dir + "`0" +
+                [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + "`0" +
+                [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV'))) {
+            try { _autovenv_hook $dir $watched } catch { $global:_autovenv_key = '' }
         }
         if ($global:_autovenv_prefix) { $Host.UI.Write($global:_autovenv_prefix) }
         $global:LASTEXITCODE = $code
