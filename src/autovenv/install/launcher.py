@@ -1,5 +1,6 @@
-"""Replace the generic `autovenv` console script with a small sh script that starts nothing
-for `autovenv hook SHELL` and starts Python lean for the rest.
+"""The `autovenv` command install.sh writes: a sh script that serves `autovenv hook` without Python.
+
+It replaces pip's generic console script, and starts Python lean for every other command.
 
 `autovenv hook SHELL` runs in every new shell. pip's and uv's console scripts start the
 interpreter with site-packages and import `re` first: half again a bare interpreter's start.
