@@ -183,16 +183,37 @@ def test_probe_runs_on_every_installed_version(env: dict[str, str]) -> None:
 
 def test_a_first_choice_runs_only_what_it_must(tmp_path: Path, env: dict[str, str]) -> None:
     """pyenv names its directories by version: with an empty cache, of all its Pythons only the
-    one chosen is run (to confirm it and find its pip wheel); PATH's python3 is run too (its
-    name says no micro version)."""
-    p311 = pyenv_python("3.11")
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.10,<3.12"\n')
-    chosen = choose(tmp_path, env)
-    assert chosen.path == p311 and chosen.confirmed and chosen.pip_wheel.endswith(".whl")
+    one chosen is run (to confirm it and find its pip wheel). PATH's python3.X (its name has
+    no micro version) is run only when its minor could beat the one chosen."""
+    p311, p313 = pyenv_python("3.11"), pyenv_python("3.13")
+    system = os.path.realpath("/usr/bin/python3")
     cache = Path(env["AUTOVENV_DATA_DIR"]) / probe.CACHE_NAME
-    run = {line.split("\t")[0] for line in cache.read_text().splitlines()[1:]}
+
+    def run_for(requires: str) -> tuple[probe.Interpreter, set[str]]:
+        cache.unlink(missing_ok=True)
+        (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "x"\nrequires-python = "{requires}"\n')
+        chosen = choose(tmp_path, env)
+        assert chosen.confirmed and chosen.pip_wheel.endswith(".whl")
+        return chosen, {line.split("\t")[0] for line in cache.read_text().splitlines()[1:]}
+
+    chosen, run = run_for(">=3.10")
+    assert (chosen.path, run) == (p313, {p313})
+    chosen, run = run_for(">=3.10,<3.12")
+    assert chosen.path == p311
     assert {p for p in run if p.startswith(str(PYENV))} == {p311}
-    assert run - {p311} <= {os.path.realpath("/usr/bin/python3")}
+    if system.startswith("/usr/bin/python3.11"):  # Debian's 3.11 might have been newer than 3.11.x
+        assert run == {p311, system}
+
+
+def test_a_python3_x_known_by_name_only_is_run_when_only_it_can_match(tmp_path: Path, env: dict[str, str]) -> None:
+    """/usr/bin/python3.X says no micro version: a request that only it can meet still finds it."""
+    system = os.path.realpath("/usr/bin/python3")
+    if not os.path.basename(system).startswith("python3."):
+        pytest.skip("no /usr/bin/python3.X")
+    out = subprocess.run([system, "-I", "-S", "-c", probe.PROBE], capture_output=True, text=True, check=True)
+    version = ".".join(map(str, json.loads(out.stdout)["version"]))
+    (tmp_path / ".python-version").write_text(version + "\n")
+    assert choose(tmp_path, env).path == system
 
 
 def test_a_version_directory_whose_name_lies_is_found_out(tmp_path: Path, env: dict[str, str]) -> None:

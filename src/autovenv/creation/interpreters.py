@@ -1,9 +1,10 @@
 """Choose the installed Python a project asks for (DESIGN.md's order), running as few as possible.
 
 Candidates come from candidates.py, their versions from probe.py: names where reliable, a run
-where not. Only the one chosen is run to confirm it (and to find its pip wheel); when it is not
-what its name said, the choice is made again with what it said. Never one that another user
-could change (fs.not_safe_to_run); a project asks for versions only (requests.py).
+where not. Only the one chosen is run to confirm it (and to find its pip wheel), and a
+`python3.X` known only by name when it could have beaten it; when a name misled, the choice is
+made again with what the interpreter said. Never one that another user could change
+(fs.not_safe_to_run); a project asks for versions only (requests.py).
 """
 
 from __future__ import annotations
@@ -87,6 +88,19 @@ class Finder:
             self._all = [said if i is interp else i for i in self._all] if said else others
         return said
 
+    def confirm_rivals(self, chosen: Interpreter | None) -> bool:
+        """Run the `python3.X` candidates known only by name that could have beaten `chosen`
+        (a minor as new or newer; all when nothing was chosen); True when there were any.
+        Every choice takes the newest match, so one of an older minor never could."""
+        rivals = [i for i in self._all or () if i.partial
+                  and (chosen is None or i.version[:2] >= chosen.version[:2])]
+        if not rivals:
+            return False
+        said = self.prober.info([i.path for i in rivals], self.real)
+        learnt = (said.get(i.path) if i in rivals else i for i in self._all or ())
+        self._all = [i for i in learnt if i is not None and i.version[0] >= 3]
+        return True
+
     def explicit_path(self, text: str) -> Interpreter | None:
         path = fs.expanduser(text)
         if not fs.isabs(path) or candidates.inside(path, self.project, self.real) or candidates.in_venv(path):
@@ -145,9 +159,11 @@ def choose(project: str | None, cfg, env: Mapping[str, str],  # type: ignore[no-
         while True:
             request, guess = _request(project, cfg, finder)
             interp = finder.confirm(guess) if guess else None
-            if guess is None or interp and (interp.version, interp.implementation) == (
-                    guess.version, guess.implementation):
-                break  # else its name misled us: choose again with what it said
+            if guess is not None and (interp is None or (interp.version, interp.implementation) != (
+                    guess.version, guess.implementation)):
+                continue  # its name misled us: choose again with what it said
+            if not finder.confirm_rivals(interp):
+                break
         if interp is None:
             seen = ", ".join(str(i) for i in sorted(finder.all(), key=lambda i: i.version, reverse=True))
             why = "".join(f"; {line}" for line in finder.skipped_lines())

@@ -21,7 +21,7 @@ else:
 
 from autovenv.creation.backend import clean_env
 from autovenv.creation.cachefile import read_records, write_records
-from autovenv.creation.candidates import version_dirs
+from autovenv.creation.candidates import minor_of, version_dirs
 from autovenv.hook import fs, locations
 
 CACHE_NAME = "interpreters.tsv"
@@ -74,6 +74,11 @@ class Interpreter(Record):
     confirmed: bool = True  # False: the version was read from a directory name, not asked
 
     @property
+    def partial(self) -> bool:
+        """Known only as `python3.X`: its micro version is not known yet."""
+        return not self.confirmed and len(self.version) < 3
+
+    @property
     def version_text(self) -> str:
         text = ".".join(map(str, self.version))
         return text if self.implementation == "cpython" else f"{self.implementation} {text}"
@@ -83,12 +88,14 @@ class Interpreter(Record):
 
 
 def from_name(path: str, env: Mapping[str, str]) -> Interpreter | None:
-    """The interpreter at real path `path` as its install directory names it, when that is
-    pyenv's `X.Y.Z` or uv's `cpython-X.Y.Z-...`; None otherwise."""
+    """The interpreter at real path `path` as its name says: X.Y.Z when its install directory
+    is pyenv's `X.Y.Z` or uv's `cpython-X.Y.Z-...`; only (3, X) for any other `python3.X`
+    (a partial version: see `partial`); None when the name says nothing."""
     bin_dir = fs.dirname(path)
     home = fs.dirname(bin_dir)
     if fs.basename(bin_dir) != "bin" or fs.dirname(home) not in version_dirs(env):
-        return None
+        minor = minor_of(fs.basename(path))
+        return Interpreter(path=path, version=(3, minor), confirmed=False) if minor else None
     name = fs.basename(home)
     if name.startswith("cpython-"):
         name = name[len("cpython-"):].split("-")[0].split("+")[0]
