@@ -137,6 +137,27 @@ def redirect_file_to_world_writable_venv(src: Path, world: World) -> None:
     write(src / ".venv", f"{venv}\n")
 
 
+def control_redirect_file_to_own_venv(src: Path, world: World) -> None:
+    """The control: the same redirect, to the victim's own allowed venv in a directory only
+    they can write, is followed and activated (so a refusal above is the attack's doing)."""
+    project_canaries(src, world)
+    venv = make_venv(world.tmp / "mine" / "venv")
+    world.store.allow(str(venv))
+    write(src / ".venv", f"{venv}\n")
+    world.allowed.append(f"{venv}/bin")
+
+
+def redirect_file_to_venv_in_an_open_directory(src: Path, world: World) -> None:
+    """The victim's own allowed venv, in a directory every user may write to (no sticky bit):
+    anyone can rename it away and put theirs in its place."""
+    project_canaries(src, world)
+    open_dir = world.tmp / "open"
+    venv = make_venv(open_dir / "venv")
+    open_dir.chmod(0o777)
+    world.store.allow(str(venv))
+    write(src / ".venv", f"{venv}\n")
+
+
 def symlink_to_foreign_venv(src: Path, world: World) -> None:
     project_canaries(src, world)
     venv = foreign_venv(world, "theirs-link")
@@ -223,6 +244,7 @@ SCENARIOS: dict[str, Callable[[Path, World], None]] = {
         shipped_dotvenv, shipped_plain_venv, shipped_venv_in_subdirectory,
         project_root_is_the_venv, venv_symlinked_into_the_tree, redirect_file_to_shipped_venv,
         redirect_file_to_foreign_venv, redirect_file_to_world_writable_venv,
+        redirect_file_to_venv_in_an_open_directory, control_redirect_file_to_own_venv,
         symlink_to_foreign_venv, symlink_to_world_writable_venv, symlink_loops,
         venv_pyvenv_cfg_loops, recloned_over_an_allowed_venv, terminal_escapes_in_names,
         hostile_project_for_creation,
@@ -248,6 +270,8 @@ def visit(s, world: World, where: Path, rounds: int = 2) -> None:
         assert os.path.samefile(env["PWD"], where)  # the cd itself worked
         assert_path_clean(env["PATH"], base["PATH"], tuple(world.allowed))
         venv = env.get("VIRTUAL_ENV")
+        # Whatever the shell gained it gained because a venv was activated, and only an allowed one.
+        assert (venv is None) == (env["PATH"] == base["PATH"]), s.transcript[-3000:]
         assert venv is None or f"{venv}/bin" in world.allowed, venv
         s.run(cd(s.shell, world.tmp))
         assert s.environ_sans_cwd() == base
@@ -277,10 +301,9 @@ def test_shipped_repository(tmp_path, open_shell, canaries, scenario, shell_name
     check_unharmed(s, world)
     if scenario == "terminal_escapes_in_names":  # it was named, with its escapes made visible
         assert "\\x1b]52;c;" in s.transcript
-    if world.allowed:  # the creation scenario: what was made is what got activated
-        assert (repo / ".venv" / "pyvenv.cfg").is_file()
+    if world.allowed:  # the controls: what may be activated is
         s.run(cd(shell_name, repo))
-        assert s.environ()["VIRTUAL_ENV"] == str(repo / ".venv")
+        assert f"{s.environ().get('VIRTUAL_ENV')}/bin" in world.allowed, s.transcript[-3000:]
         assert world.canaries.fired() == []
 
 
