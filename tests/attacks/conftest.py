@@ -19,7 +19,7 @@ import pytest
 from tests.shells.harness import BASE_PATH, ShellSession, require_tool
 
 # Every shell a user can load the hook in, as far as the harness can drive it.
-ATTACK_SHELLS = ("bash", "zsh", "fish", "elvish")
+ATTACK_SHELLS = ("bash", "zsh", "fish", "elvish", "pwsh")
 # Commands a shipped bin/ (or the project's own directory) might shadow: the ones a user types
 # first in a fresh clone, and the ones the hook and the harness run themselves.
 SHADOWED = ("python", "python3", "pip", "ls", "env", "cat", "git", "uv", "sh", "hash", "rehash",
@@ -115,6 +115,7 @@ GO = {
     "zsh": "IFS= read -r -d '' t < {file}; cd -- \"$t\"",
     "fish": "cd (string collect -N < {file})",
     "elvish": "cd (slurp < {file})",
+    "pwsh": "Set-Location -LiteralPath ([IO.File]::ReadAllText('{file}'))",
 }
 NUL_TERMINATED = ("bash", "zsh")
 
@@ -132,20 +133,45 @@ def cd(shell: str, path: Path | str, via: Path | None = None) -> str:
 
 def attempt(shell: str, command: str) -> str:
     """A command that may fail (not found, error) without ending the typed line."""
-    if shell == "elvish":
+    if shell in ("elvish", "pwsh"):  # a failed command throws: the rest of the line would not run
         return f"try {{ {command} }} catch {{ }}"
     return f"{command} 2>&1"
 
 
+def type_line(s: ShellSession, line: str) -> None:
+    """Type a line at the prompt without waiting for it to run (see wait_for_prompt)."""
+    s._type(line)
+
+
+def wait_for_prompt(s: ShellSession, timeout: float = 60) -> None:
+    """Wait until the line typed last has run and the next prompt reads keys (typing ahead
+    before that can lose the Enter in pwsh)."""
+    s.transcript += s._prompt(timeout)
+
+
+def current_directory(s: ShellSession) -> str:
+    """The shell's own idea of where it is (pwsh keeps $env:PWD to itself)."""
+    out = s.tmp / "cwd.out"
+    s.run(f"[IO.File]::WriteAllText('{out}', (Get-Location).ProviderPath)" if s.shell == "pwsh"
+          else f"pwd > '{out}'")
+    return out.read_text().rstrip("\n")
+
+
 def alive(s: ShellSession) -> None:
     """The shell still reads, runs and prints."""
-    token = "still" + "-" + "alive"
-    assert s.run(f"echo {token}").strip().endswith(token), s.transcript[-2000:]
+    # Typed so that the echo of the line does not hold the token.
+    out = s.run("'still' + '-alive'" if s.shell == "pwsh" else "echo still-al''ive")
+    assert "still-alive" in out, s.transcript[-2000:]
 
 
 def messages(s: ShellSession) -> list[str]:
     """Every line autovenv (the hook or the helper) wrote to the terminal."""
-    return [ln.strip() for ln in s.transcript.splitlines() if ln.strip().startswith("autovenv:")]
+    text = CSI.sub("", s.transcript)  # a line editor's cursor moves and colours (PSReadLine)
+    return [ln.strip() for ln in text.splitlines() if ln.strip().startswith("autovenv:")]
+
+
+# Control sequences, title strings (OSC) and keypad modes: what a line editor writes around text.
+CSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[=>])")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autovenv.hook import trust
-from tests.attacks.conftest import ATTACK_SHELLS, messages
+from tests.attacks.conftest import ATTACK_SHELLS, messages, type_line, wait_for_prompt
 from tests.conftest import make_venv
 from tests.shells.harness import BASE_PATH
 
@@ -35,17 +35,18 @@ def test_eight_shells_enter_one_new_project_at_once(tmp_path, open_shell, backen
     path = uv_path(tmp_path) if backend == "uv" else BASE_PATH
     # AUTOVENV_CONFIG="" turns creation back on (the harness turns it off).
     shells = [open_shell(kind, env={"AUTOVENV_CONFIG": "", "PATH": path}) for kind in EIGHT]
+    base = {id(s): s.environ()["PATH"] for s in shells}  # pwsh puts its own directory first
     target = tmp_path / "target"
     target.write_text(str(proj))
     for s in shells:  # typed into all eight before any of them is waited for
-        s.child.sendline("cd (slurp < target)" if s.shell == "elvish" else f"cd '{proj}'")
+        type_line(s, "cd (slurp < target)" if s.shell == "elvish" else f"cd '{proj}'")
     for s in shells:
-        s.run("true", timeout=180)
+        wait_for_prompt(s, timeout=180)
     venv = str(proj / ".venv")
     for s in shells:
         env = s.environ()
         assert env.get("VIRTUAL_ENV") == venv, (s.shell, s.transcript[-3000:])
-        assert env["PATH"] == f"{venv}/bin:{path}"
+        assert env["PATH"] == f"{venv}/bin:{base[id(s)]}"
         assert "Traceback" not in s.transcript and "not activating" not in s.transcript
     made = [m for s in shells for m in messages(s) if m.startswith("autovenv: created")]
     assert len(made) == 1, made
@@ -77,9 +78,9 @@ def test_eight_shells_allow_and_deny_at_once(tmp_path, open_shell):
     for round_ in range(2):
         decisions = ["allow" if (i + round_) % 2 == 0 else "deny" for i in range(8)]
         for s, decision in zip(shells, decisions):
-            s.child.sendline(f"autovenv {decision}")
+            type_line(s, f"autovenv {decision}")
         for s in shells:
-            s.run("true", timeout=60)
+            wait_for_prompt(s)
         store = trust.TrustStore({"AUTOVENV_DATA_DIR": str(tmp_path / "autovenv-data")})
         for s, d, decision in zip(shells, dirs, decisions):
             verdict = store.verdict(str(d / ".venv"))

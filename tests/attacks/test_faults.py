@@ -16,13 +16,23 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from autovenv.hook import shells
 from autovenv.hook.trust import TrustStore
-from tests.attacks.conftest import ATTACK_SHELLS, alive, assert_path_clean, attempt, cd, messages
+from tests.attacks.conftest import (
+    ATTACK_SHELLS,
+    alive,
+    assert_path_clean,
+    attempt,
+    cd,
+    messages,
+    type_line,
+    wait_for_prompt,
+)
 from tests.conftest import make_venv
-from tests.shells.harness import ShellSession, rc_text
+from tests.shells.harness import CURSOR_QUERY, ShellSession, rc_text
 
 
 def project(root: Path, name: str = "proj", allow: bool = True) -> Path:
@@ -39,16 +49,17 @@ def set_env(shell: str, name: str, value: str) -> str:
     """A command setting an exported variable to a value without a single quote."""
     assert "'" not in value
     return {"bash": f"export {name}='{value}'", "zsh": f"export {name}='{value}'",
-            "fish": f"set -gx {name} '{value}'", "elvish": f"set-env {name} '{value}'"}[shell]
+            "fish": f"set -gx {name} '{value}'", "elvish": f"set-env {name} '{value}'",
+            "pwsh": f"$env:{name} = '{value}'"}[shell]
 
 
 def unset_env(shell: str, name: str) -> str:
     return {"bash": f"unset {name}", "zsh": f"unset {name}", "fish": f"set -e {name}",
-            "elvish": f"unset-env {name}"}[shell]
+            "elvish": f"unset-env {name}", "pwsh": f"$env:{name} = $null"}[shell]
 
 
 def source(shell: str, file: Path) -> str:
-    return f"eval (slurp < {file})" if shell == "elvish" else f"source {file}"
+    return {"elvish": f"eval (slurp < {file})", "pwsh": f". '{file}'"}.get(shell, f"source {file}")
 
 
 def warnings(s: ShellSession) -> list[str]:
@@ -94,7 +105,7 @@ class Interpreter:
         self.set(str(script))
 
     def rc(self, shell: str, tmp: Path) -> str:
-        hook = tmp / f"hook.{shell}"
+        hook = tmp / ("hook.ps1" if shell == "pwsh" else f"hook.{shell}")  # pwsh sources .ps1 only
         hook.write_text(shells.get(shell).hook_text(str(self.path)))
         return rc_text(shell, hook=source(shell, hook))
 
@@ -129,15 +140,18 @@ def test_helper_interrupted_by_ctrl_c(tmp_path, open_shell, interpreter, shell_n
     base = s.environ_sans_cwd()
     started = tmp_path / "slow-started"
     interpreter.fault("slow", f": > {started}\nexec sleep 60")
-    s.child.sendline(cd(shell_name, proj))
+    type_line(s, cd(shell_name, proj))
     deadline = time.monotonic() + 20
     while not started.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
+        # Meanwhile answer the terminal queries a line editor may wait on (pwsh, as the harness).
+        if s.child.expect([CURSOR_QUERY, pexpect.TIMEOUT], timeout=0.05) == 0:
+            s.child.send("\x1b[1;1R")
+        s.transcript += s.child.before if isinstance(s.child.before, str) else ""
     assert started.exists()
     # Back before the interrupt: a shell may run its prompt hook again right after it (bash).
     interpreter.set(sys.executable)
     s.child.sendintr()
-    s.child.expect("PROMPT> ", timeout=20)
+    wait_for_prompt(s, timeout=20)
     alive(s)
     assert len(warnings(s)) <= 1, warnings(s)
     assert_recovers(s, proj, base["PATH"])
