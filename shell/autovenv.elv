@@ -11,11 +11,8 @@ var _autovenv_python = __AUTOVENV_PYTHON__
 var _autovenv_helper = __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
-# The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $pwd and it, a watched path ("0path"/"1path") stops (not) existing, a path in
-# _autovenv_same no longer resolves to _autovenv_real (the venv's real path: what was checked
-# and is on PATH), or the redirect file (_autovenv_redirect: file, text) no longer holds the
-# text it held.
+# The helper's answer sets the variables from _autovenv_scope to _autovenv_said; what each
+# means is described once, in src/autovenv/hook/export.py (answer_text).
 var _autovenv_scope = ''
 var _autovenv_probes = []
 var _autovenv_globs = []
@@ -120,13 +117,9 @@ fn _autovenv_run {
         # Only this command sees them; tmp restores (or unsets) them when this function ends.
         tmp E:_AUTOVENV_SAID = $_autovenv_said
         tmp E:_AUTOVENV_ANSWER = $_autovenv_answer
-        var done = ?(
-            if $_autovenv_failed {
-                set out = ($_autovenv_python -I -S $_autovenv_helper export elvish 2>$path:dev-null | slurp)
-            } else {
-                set out = ($_autovenv_python -I -S $_autovenv_helper export elvish | slurp)
-            }
-        )
+        # After a failure the helper's own messages stay quiet (appended: a log keeps its text).
+        var errors = (if $_autovenv_failed { put $path:dev-null } else { put /dev/stderr })
+        var done = ?(set out = ($_autovenv_python -I -S $_autovenv_helper export elvish 2>>$errors | slurp))
         set rc = 0
         if (not $done) {
             set rc = 1

@@ -6,12 +6,8 @@ set -g _autovenv_python __AUTOVENV_PYTHON__
 set -g _autovenv_helper __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
-# The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
-# _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH), a path in _autovenv_inputs (the project's lock, requirements,
-# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`),
-# or the redirect file (_autovenv_redirect: file, text) no longer holds the text it held.
+# The helper's answer sets the variables from _autovenv_scope to _autovenv_said; what each
+# means is described once, in src/autovenv/hook/export.py (answer_text).
 set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
@@ -166,15 +162,12 @@ function _autovenv_run
     set -l out
     set -l rc 0
     if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
-        if test -n "$_autovenv_failed"
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
-                $_autovenv_python -I -S $_autovenv_helper export fish 2>/dev/null | string collect)
-            set rc $pipestatus[1]
-        else
-            set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
-                $_autovenv_python -I -S $_autovenv_helper export fish | string collect)
-            set rc $pipestatus[1]
-        end
+        # After a failure the helper's own messages stay quiet (appended: a log keeps its text).
+        set -l errors /dev/stderr
+        test -n "$_autovenv_failed"; and set errors /dev/null
+        set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
+            $_autovenv_python -I -S $_autovenv_helper export fish 2>>$errors | string collect)
+        set rc $pipestatus[1]
     else
         set rc 127
     end

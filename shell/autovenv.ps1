@@ -10,11 +10,9 @@ $global:_autovenv_python = __AUTOVENV_PYTHON__
 $global:_autovenv_helper = __AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
-# The last answer holds at and below _autovenv_scope unless a probe name appears between
-# the current directory and it, a watched path ("0path"/"1path") stops (not) existing, a path
-# in _autovenv_same no longer resolves to _autovenv_real (the venv's real path: what was
-# checked and is on PATH), or a path in _autovenv_inputs (the project's lock, requirements,
-# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`).
+# The helper's answer sets the variables from _autovenv_scope to _autovenv_said (those this
+# snippet reads); what each means is described once, in src/autovenv/hook/export.py
+# (answer_text).
 # The answer sets each of these as a list (_autovenv_apply); single values are item [0].
 $global:_autovenv_scope = @('')
 $global:_autovenv_probes = @()

@@ -6,12 +6,8 @@ typeset -g _autovenv_python=__AUTOVENV_PYTHON__
 typeset -g _autovenv_helper=__AUTOVENV_HELPER__
 
 # --- State of this shell session (not exported) ----------------------------------------
-# The last answer holds at and below _autovenv_scope unless a probe name appears between
-# $PWD and it, a watched path ("0path"/"1path") stops (not) existing, or a path in
-# _autovenv_same no longer names the same file as _autovenv_real (the venv's real path: what
-# was checked and is on PATH), a path in _autovenv_inputs (the project's lock, requirements,
-# pyproject.toml) is newer than _autovenv_synced (the record of its last sync: a `git pull`),
-# or the redirect file (_autovenv_redirect: file, text) no longer holds the text it held.
+# The helper's answer sets the variables from _autovenv_scope to _autovenv_said; what each
+# means is described once, in src/autovenv/hook/export.py (answer_text).
 typeset -g _autovenv_scope='' _autovenv_answer='' _autovenv_said='' _autovenv_pwd=''
 typeset -g _autovenv_seen='' _autovenv_stale=1 _autovenv_failed='' _autovenv_promptsubst=''
 typeset -g _autovenv_ps1_prefix='' _autovenv_ps1_added='' _autovenv_ps1_old='' _autovenv_prompt_text=''
@@ -117,13 +113,10 @@ _autovenv_run() {
     emulate -L zsh
     local out rc=0
     if [[ -x $_autovenv_python && -f $_autovenv_helper ]]; then
-        if [[ -n $_autovenv_failed ]]; then
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
-                "$_autovenv_python" -I -S "$_autovenv_helper" export zsh 2>/dev/null) || rc=$?
-        else
-            out=$(_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
+        # After a failure the helper's own messages stay quiet (the subshell's stderr only).
+        out=$([[ -z $_autovenv_failed ]] || builtin exec 2>/dev/null
+            _AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
                 "$_autovenv_python" -I -S "$_autovenv_helper" export zsh) || rc=$?
-        fi
     else
         rc=127
     fi

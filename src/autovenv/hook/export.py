@@ -167,8 +167,53 @@ def render(env: Mapping[str, str], shell: shells.Shell, messages: Messages) -> s
 
 def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
                 answer: Answer | None = None) -> tuple[str, scope.Scope]:
-    """The statements for the shell, and the scope they hold for (of `answer`, decided here
-    when not given)."""
+    """The answer: what the helper prints on stdout for `shell`, and the scope it holds for
+    (of `answer`, decided here when not given). This is the one description of the format;
+    every snippet (shell/autovenv.*) reads it the same way.
+
+    The snippet runs `python -I -S helper.py export SHELL` once per question, with three
+    variables in the helper's environment only: _AUTOVENV_ANSWER (the `_autovenv_answer` it
+    holds), _AUTOVENV_SAID (its `_autovenv_said`) and _AUTOVENV_SYNC_TRIED ("1" right after
+    the snippet ran a due sync itself). Exit 0: evaluate stdout (pwsh applies it as data,
+    hook/shells/pwsh.py), which is empty when nothing changed; any other exit: evaluate
+    nothing, forget the scope, warn once, and keep the helper's stderr (its messages, each
+    said once per shell) quiet until it succeeds again.
+
+    stdout is statements, one a line, quoted by the shell's adapter, in this order:
+
+    1. The environment changes (plan.changes): set/unset of VIRTUAL_ENV, PATH, the AUTOVENV_*
+       state variables..., and a rehash where the shell caches command locations.
+    2. The snippet's own variables, not exported, each a list (`set_local`), all of them in
+       every non-empty answer, so an answer replaces the whole state:
+       - _autovenv_scope: the directory the answer holds at and below ('' = nowhere: ask at
+         every change of directory; '/' = everywhere). fish also gets _autovenv_scope_re, the
+         same test as one regex (shells/fish.py).
+       - _autovenv_probes, _autovenv_globs: names (glob patterns) that must not exist in a
+         directory between $PWD and the scope, that directory excluded; nor may one of those
+         directories be a symbolic link. Either would change what discover finds.
+       - _autovenv_watch: paths whose existence the answer depends on, each written "1path"
+         (exists now, exists or is a dangling link: must go on existing) or "0path" (must go
+         on not existing).
+       - _autovenv_real, _autovenv_same: the venv's real path (what was checked and put on
+         PATH) and the paths that must go on naming the same file (`-ef`: device and inode),
+         such as a .venv symbolic link or a redirect's target; both empty outside a venv.
+       - _autovenv_synced, _autovenv_inputs: the record of the project's last sync and its
+         inputs (lock, requirements, pyproject.toml); an input newer than the record (`-nt`)
+         means a `git pull` changed them. Both empty when not watched.
+       - _autovenv_sync_dir: a project whose due sync the snippet runs itself, in the
+         foreground, before asking again (bash, zsh, fish: sync/autosync.py); else empty.
+       - _autovenv_redirect: (redirect file, the text it held) or empty: the answer holds while
+         that file is a regular file holding exactly that text.
+       - _autovenv_answer: the scope's signature, passed back as _AUTOVENV_ANSWER: an answer
+         that would change nothing is then not printed at all.
+       - _autovenv_said: the messages said so far (keys joined by \x1f), passed back as
+         _AUTOVENV_SAID so each is said once per shell.
+
+    At a prompt the snippet asks again only when $PWD left the scope (or a probe, glob or link
+    appeared on the way down), a watch entry changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed,
+    or an `autovenv` command ran; everything else it tests with builtins (scope.py says how
+    the scope is made).
+    """
     if answer is None:
         answer = decide(env, messages)
     changes = plan.changes(env, answer.decision)
