@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -174,15 +174,5 @@ def messages(s: ShellSession) -> list[str]:
 CSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[=>])")
 
 
-@pytest.fixture
-def open_shell(tmp_path: Path) -> Iterator[Callable[..., ShellSession]]:
-    sessions: list[ShellSession] = []
-
-    def opener(shell: str, **kwargs: object) -> ShellSession:
-        s = ShellSession(shell, tmp_path, **kwargs)  # type: ignore[arg-type]
-        sessions.append(s)
-        return s
-
-    yield opener
-    for s in sessions:
-        s.close()
+# One opener of real shells for every test directory (tests/shells/conftest.py).
+from tests.shells.conftest import open_shell  # noqa: E402,F401

@@ -10,9 +10,7 @@ usable (the next command runs and prints its sentinel).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -27,20 +25,6 @@ SHELLS = ("bash", "zsh", "fish", "elvish")
 @pytest.fixture(params=SHELLS)
 def shell_name(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-@pytest.fixture
-def open_shell(tmp_path: Path) -> Iterator[Callable[..., ShellSession]]:
-    sessions: list[ShellSession] = []
-
-    def opener(shell: str, **kwargs: object) -> ShellSession:
-        s = ShellSession(shell, tmp_path, **kwargs)  # type: ignore[arg-type]
-        sessions.append(s)
-        return s
-
-    yield opener
-    for s in sessions:
-        s.close()
 
 
 # --- What an attacker ships, and what the user trusts ------------------------------------------
