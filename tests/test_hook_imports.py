@@ -22,7 +22,8 @@ HELPER = ROOT / "src" / "autovenv" / "hook" / "helper.py"
 THIRD_PARTY = {"click", "packaging", "shellingham", "tomli"}
 # Standard modules that each cost more than the rest of the helper (re pulls in enum,
 # functools and collections; typing and dataclasses more): never on the per-cd path.
-HEAVY_STDLIB = {"re", "shlex", "typing", "dataclasses", "enum", "json", "subprocess"}
+HEAVY_STDLIB = {"re", "shlex", "typing", "dataclasses", "enum", "json", "subprocess", "collections"}
+SHELLS = ["bash", "zsh", "fish", "elvish", "pwsh"]
 
 pytestmark = pytest.mark.skipif(
     not hasattr(sys, "stdlib_module_names"), reason="needs sys.stdlib_module_names (3.10+)"
@@ -84,7 +85,7 @@ def scenarios(tmp_path: Path) -> dict[str, tuple[Path, dict[str, str]]]:
     }
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("shell", SHELLS)
 def test_helper_imports_only_the_standard_library(tmp_path: Path, shell: str) -> None:
     for name, (cwd, env) in scenarios(tmp_path).items():
         argv = [sys.executable, "-X", "importtime", "-I", "-S", str(HELPER), "export", shell]
@@ -96,7 +97,7 @@ def test_helper_imports_only_the_standard_library(tmp_path: Path, shell: str) ->
         assert "autovenv" in names  # the check saw our own imports
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("shell", SHELLS)
 def test_hook_command_does_not_import_click(tmp_path: Path, shell: str) -> None:
     # As the console script runs it: site is on (click is importable), yet not imported.
     argv = [sys.executable, "-X", "importtime", "-m", "autovenv", "hook", shell]
@@ -111,7 +112,7 @@ def test_console_script_serves_hook_without_cli() -> None:
     assert 'autovenv = "autovenv.__main__:main"' in pyproject
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("shell", SHELLS)
 def test_hook_command_imports_no_heavy_stdlib_module(tmp_path: Path, shell: str) -> None:
     # In an untrusted project too: its message names `autovenv allow DIR`, quoted without shlex.
     for name, (cwd, env) in scenarios(tmp_path).items():

@@ -24,8 +24,10 @@ if __name__ == "__main__":
     if here.startswith("/") and "//" not in here and "/./" not in here and "/../" not in here:
         sys.path.append(here.rsplit("/", 3)[0])
         package_dir = here.rsplit("/", 2)[0]
-        _load("autovenv", package_dir + "/__init__.py", package_dir)
-        hook = _load("autovenv.hook", package_dir + "/hook/__init__.py", package_dir + "/hook")
+        for name, path in (("autovenv", package_dir), ("autovenv.hook", package_dir + "/hook")):
+            package = sys.modules[name] = type(sys)(name)
+            package.__path__ = [path]
+        hook = package
         preload = hook.preload = _load("autovenv.hook.preload", package_dir + "/hook/preload.py")
     else:
         import os
