@@ -7,7 +7,6 @@ the project as its working directory, so a file in the project that got imported
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 import signal
@@ -393,12 +392,19 @@ def test_create_command_reports_and_errors_cleanly(tmp_path: Path, env: dict[str
     assert r.returncode == 0 and "already exists" in r.stderr
 
 
-def test_failure_record_is_json_with_the_message(tmp_path: Path, env: dict[str, str]) -> None:
+def test_failure_record_is_a_cache_file_with_the_message_on_one_line(tmp_path: Path, env: dict[str, str]) -> None:
     p = project(tmp_path, requires=">=3.99")
     hook(p, env)
     [record] = (Path(env["AUTOVENV_DATA_DIR"]) / "failed").iterdir()
-    assert "requires-python >=3.99" in json.loads(record.read_text())["message"]
-    assert failures.recorded(str(p), env)
+    header, *rows = record.read_text().splitlines()
+    assert header + "\n" == failures.HEADER
+    fields = dict(row.split("\t") for row in rows)
+    assert "requires-python >=3.99" in fields["message"]
+    assert "requires-python >=3.99" in failures.recorded(str(p), env)
+    failures.record(str(p), env, "two\nlines\twith a tab")
+    assert failures.recorded(str(p), env) == "two lines with a tab"
+    (p / "pyproject.toml").touch()  # something a fix would change: tried again
+    assert failures.recorded(str(p), env) == ""
 
 
 class _Terminal(io.StringIO):
@@ -427,3 +433,32 @@ def test_a_failing_backend_is_reported_by_its_last_line_and_runs_outside_the_pro
     backends.run(["/bin/sh", "-c", f"pwd > '{where}'"], env, "sh")
     assert where.read_text().strip() == str(tmp_path / "data")
     assert os.getcwd() != str(tmp_path / "data")  # this process is back where it was
+
+
+def test_the_project_lock_waits_for_another_process_says_so_once_then_gives_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creating and syncing share one lock per project, held by another process here."""
+    from autovenv.creation import locks
+    from autovenv.hook.errors import CreateError
+
+    env = {"AUTOVENV_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    p = tmp_path / "p"
+    p.mkdir()
+    code = ("import sys, time; from autovenv.creation import locks; "
+            "fd = locks.open_lock_file(sys.argv[1], {'AUTOVENV_DATA_DIR': sys.argv[2]}); "
+            "print(locks.try_lock(fd), flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(p.resolve()), env["AUTOVENV_DATA_DIR"]],
+                              stdout=subprocess.PIPE, text=True)
+    said: list[str] = []
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "True\n"
+        monkeypatch.setattr(locks, "LOCK_TIMEOUT", 0.3)
+        with pytest.raises(CreateError, match="gave up waiting for another process creating or syncing"):
+            with locks.project_lock(str(p), env, said.append, CreateError):
+                pass
+        assert said == [f"waiting for another process that is creating or syncing {p}"]
+    finally:
+        holder.kill()
+        holder.wait()
+    with locks.project_lock(str(p), env, said.append, CreateError):  # released with its holder
+        assert len(said) == 1

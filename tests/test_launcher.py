@@ -96,8 +96,9 @@ def test_the_launcher_runs_python_for_everything_else(tmp_path: Path) -> None:
 
 
 def test_module_entry_point_reports_unwritable_target(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")  # a directory that cannot exist (root writes anywhere else)
     done = subprocess.run([sys.executable, "-I", "-m", "autovenv.install.launcher",
-                           str(tmp_path / "missing-dir" / "autovenv")], capture_output=True, text=True)
+                           str(tmp_path / "a-file" / "autovenv")], capture_output=True, text=True)
     assert done.returncode == 1 and "could not write" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -10,6 +10,7 @@ project's Python variables cleared, so nothing in the project is imported.
 
 from __future__ import annotations
 
+import _signal as signals  # signal's functions without its enums: enum costs more than a venv
 import os
 
 TYPE_CHECKING = False
@@ -21,19 +22,6 @@ if TYPE_CHECKING:
 from autovenv.hook import fs, locations
 
 TMP_TAG = ".autovenv-tmp-"
-
-
-def signals():  # type: ignore[no-untyped-def]
-    """The signal functions: the interpreter's own _signal module, already loaded at start-up
-    (`signal` wraps it in enums, and importing enum costs more than creating a venv)."""
-    try:
-        import _signal
-
-        return _signal
-    except ImportError:  # pragma: no cover - another implementation
-        import signal
-
-        return signal
 
 
 def clean_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -94,7 +82,6 @@ class Backend:
         self.what = what
         self.pid = 0
         cwd = locations.data_dir(env)  # anywhere but the project: nothing there gets imported
-        signal = signals()
         self.read_fd, write_fd = os.pipe()  # both close-on-exec; the child gets dup2'd copies
         try:
             actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
@@ -111,7 +98,7 @@ class Backend:
                     os.chdir(cwd)
                 # Python ignores SIGPIPE; the backend gets the default back, as with subprocess.
                 self.pid = os.posix_spawn(argv[0], argv, clean_env(env), file_actions=actions,
-                                             setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
+                                             setsigdef=(signals.SIGPIPE, signals.SIGXFSZ))
             finally:
                 if here >= 0:
                     os.fchdir(here)
@@ -165,7 +152,7 @@ class Backend:
         """Stop it and wait for it to be gone (it may be writing the temporary venv)."""
         if self.pid:
             try:
-                os.kill(self.pid, signals().SIGKILL)
+                os.kill(self.pid, signals.SIGKILL)
                 os.waitpid(self.pid, 0)
             except OSError:  # already reaped
                 pass

@@ -144,7 +144,7 @@ def make(
     """Create (or with `replace`, re-create) the venv under the project lock. None when
     another process made it while this one waited. Failures are remembered, then raised."""
     try:
-        with locks.project_lock(project, env, progress):
+        with locks.project_lock(project, env, progress.note, CreateError):
             if not replace and venvs.is_venv_dir(venv):
                 return None
             result = build(venv, project, env, cfg, progress, replace=replace)

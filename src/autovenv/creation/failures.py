@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
 import os
 
-from autovenv.creation.atomicfile import atomic_write
+from autovenv.creation.cachefile import read_records, write_records
 from autovenv.hook import fs, locations
+
+HEADER = "# autovenv failed creation 1: (fingerprint | message), value\n"
 
 
 def _fingerprint(project: str, env: Mapping[str, str]) -> str:
@@ -39,28 +41,15 @@ def file_path(project: str, env: Mapping[str, str]) -> str:
 
 def recorded(project: str, env: Mapping[str, str]) -> str:
     """The message of the last failed creation, if nothing changed since ('' otherwise)."""
-    text = fs.read_small(file_path(project, env)).decode("utf-8", "replace")
-    if not text:
-        return ""  # the usual case: imports nothing
-    import json
-
-    try:
-        data = json.loads(text)
-    except ValueError:
+    fields = {row[0]: row[1] for row in read_records(file_path(project, env), HEADER) if len(row) == 2}
+    if fields.get("fingerprint") != _fingerprint(project, env):
         return ""
-    if not isinstance(data, dict) or data.get("fingerprint") != _fingerprint(project, env):
-        return ""
-    return str(data.get("message", ""))
+    return fields.get("message", "")
 
 
 def record(project: str, env: Mapping[str, str], message: str) -> None:
-    import json
-
-    data = json.dumps({"fingerprint": _fingerprint(project, env), "message": message})
-    try:
-        atomic_write(file_path(project, env), data.encode("utf-8", "surrogateescape"))
-    except OSError:
-        pass
+    write_records(file_path(project, env), HEADER,
+                  [["fingerprint", _fingerprint(project, env)], ["message", " ".join(message.split())]])
 
 
 def clear(project: str, env: Mapping[str, str]) -> None:

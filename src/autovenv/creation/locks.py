@@ -12,13 +12,13 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
-    from autovenv.creation.progress import Progress
+    from autovenv.hook.errors import AutovenvError
 
 from autovenv.hook import fs, locations
 
-LOCK_TIMEOUT = 300.0  # seconds a shell waits for another one's creation
+LOCK_TIMEOUT = 300.0  # seconds to wait for another process's creation or sync
 
 
 def open_lock_file(real_project: str, env: Mapping[str, str]) -> int:
@@ -48,25 +48,25 @@ def try_lock(fd: int) -> bool:
 
 
 class project_lock:  # noqa: N801 - used as a function: `with project_lock(...)`
-    """Hold the project's lock, waiting for another holder (saying so once) up to LOCK_TIMEOUT."""
+    """Hold the project's lock (creating and syncing share it). While another process holds
+    it: tell `say` so, once, and wait up to LOCK_TIMEOUT, then raise `error`."""
 
-    def __init__(self, project: str, env: Mapping[str, str], progress: Progress | None = None):
-        self.project, self.env, self.progress = project, env, progress
+    def __init__(self, project: str, env: Mapping[str, str], say: Callable[[str], None] | None,
+                 error: type[AutovenvError]):
+        self.project, self.env, self.say, self.error = project, env, say, error
 
     def __enter__(self) -> None:
         project = self.project
         self.fd = open_lock_file(fs.realpath(project), self.env)
         try:
             deadline = time.monotonic() + LOCK_TIMEOUT
-            waited = False
+            said = False
             while not try_lock(self.fd):
-                if not waited and self.progress:
-                    self.progress.note(f"waiting for another shell that is creating the venv of {project}")
-                waited = True
+                if not said and self.say:
+                    self.say(f"waiting for another process that is creating or syncing {project}")
+                said = True
                 if time.monotonic() > deadline:
-                    from autovenv.hook.errors import CreateError  # loaded later on the way of a creation
-
-                    raise CreateError(f"gave up waiting for another process creating the venv of {project}")
+                    raise self.error(f"gave up waiting for another process creating or syncing {project}")
                 time.sleep(0.05)
         except BaseException:
             os.close(self.fd)

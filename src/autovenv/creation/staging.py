@@ -75,21 +75,19 @@ def relocate(tmp_venv: str, final_venv: str) -> None:
                 f.write(data)
                 f.truncate()
                 continue
-        atomic_write(path, data)
-        os.chmod(path, st.st_mode & 0o7777)  # exactly, whatever the umask
+        atomic_write(path, data, st.st_mode & 0o7777, exact=True)
 
 
 class _no_interrupts:  # noqa: N801 - used as a function
     """Hold Ctrl-C/TERM/HUP back while the venv is renamed into place and trusted."""
 
     def __enter__(self) -> None:
-        signal = backend.signals()
-        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
-        self.old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        signals = backend.signals
+        held = {signals.SIGINT, signals.SIGTERM, signals.SIGHUP}
+        self.old = signals.pthread_sigmask(signals.SIG_BLOCK, held)
 
     def __exit__(self, *exc: object) -> None:
-        signal = backend.signals()
-        signal.pthread_sigmask(signal.SIG_SETMASK, self.old)
+        backend.signals.pthread_sigmask(backend.signals.SIG_SETMASK, self.old)
 
 
 def put_in_place(tmp: str, venv: str, replace: bool, then: Callable[[], None] | None = None) -> None:

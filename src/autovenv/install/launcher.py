@@ -26,6 +26,8 @@ import shlex
 import shutil
 import sys
 
+from autovenv.creation.atomicfile import atomic_write
+
 HEADER = """\
 #!/bin/sh
 # autovenv's command, written by autovenv.install.launcher: `autovenv hook SHELL` prints the hook text
@@ -66,17 +68,7 @@ def script_text(python: str, packages: str) -> str:
 
 def write(target: str, python: str, packages: str) -> None:
     """Write the launcher over `target` in one step (a new file renamed over it)."""
-    text = script_text(python, packages)
-    tmp = f"{target}.autovenv-tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(text)
-        os.chmod(tmp, 0o755)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.lexists(tmp):
-            os.remove(tmp)
-        raise
+    atomic_write(target, script_text(python, packages).encode("utf-8", "surrogateescape"), 0o755, exact=True)
 
 
 def is_launcher(text: str, python: str) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable
 
+from autovenv.creation.atomicfile import atomic_write
 from autovenv.hook import shells, venvs
 
 BEGIN = "# >>> autovenv >>>"
@@ -243,16 +244,9 @@ def apply(edit: Edit) -> str | None:
 
 
 def _write(path: str, text: str, mode: int | None) -> None:
-    tmp = f"{path}.autovenv-{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
-            f.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    finally:
-        if os.path.lexists(tmp):
-            os.remove(tmp)
+    # A new file gets the umask's mode, as open() would give it; an existing one keeps its own.
+    atomic_write(path, text.encode("utf-8", "surrogateescape"), 0o666 if mode is None else mode,
+                 exact=mode is not None)
 
 
 def shells_with_block(env: Mapping[str, str]) -> list[str]:

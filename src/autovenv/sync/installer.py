@@ -28,10 +28,9 @@ from autovenv.hook.errors import AutovenvError
 from autovenv.sync import syncstate
 from autovenv.sync.choice import SyncError, choose
 
-__all__ = ["LOCK_WAIT", "OUTDATED_LOCK", "Outcome", "SyncError", "run", "stderr_bytes"]
+__all__ = ["OUTDATED_LOCK", "Outcome", "SyncError", "run", "stderr_bytes"]
 
 OUTDATED_LOCK = "uv.lock does not match pyproject.toml; run `uv lock` (autovenv never rewrites the lock)"
-LOCK_WAIT = 300.0  # seconds to wait for another sync or creation of the same project
 
 
 @dataclass(frozen=True)
@@ -102,38 +101,12 @@ def _stream(argv: list[str], cwd: str, env: dict[str, str], log: BinaryIO,
         proc.stdout.close()
 
 
-class _project_lock:  # noqa: N801 - used as a function: `with _project_lock(...)`
-    """The project's lock (the one creation holds), waiting for another holder."""
-
-    def __init__(self, project: str, env: Mapping[str, str], err: BinaryIO | None):
-        self.project, self.env, self.err = project, env, err
-
-    def __enter__(self) -> None:
-        self.fd = locks.open_lock_file(fs.realpath(self.project), self.env)
-        try:
-            deadline = time.monotonic() + LOCK_WAIT
-            said = False
-            while not locks.try_lock(self.fd):
-                if not said:
-                    _say(self.err, f"waiting for another process that is creating or syncing {self.project}")
-                    said = True
-                if time.monotonic() > deadline:
-                    raise SyncError(f"gave up waiting for another process using {self.project}")
-                time.sleep(0.05)
-        except BaseException:
-            os.close(self.fd)
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        os.close(self.fd)
-
-
 def run(project: str, venv: str, env: Mapping[str, str], cfg: config.Config,
         err: BinaryIO | None, only_if_due: bool = False) -> Outcome:
     """Sync `venv` with `project` now, under the project's lock, and record the attempt.
     `only_if_due` (the hook): skip when another process synced it meanwhile. Raises
     SyncError when nothing could be started (recorded as a failure too)."""
-    with _project_lock(project, env, err):
+    with locks.project_lock(project, env, lambda text: _say(err, text), SyncError):
         if only_if_due and not syncstate.state(project, venv, env).due:
             return Outcome(0)
         return _run_locked(project, venv, env, cfg, err)
