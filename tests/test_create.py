@@ -462,3 +462,33 @@ def test_the_project_lock_waits_for_another_process_says_so_once_then_gives_up(
         holder.wait()
     with locks.project_lock(str(p), env, said.append, CreateError):  # released with its holder
         assert len(said) == 1
+
+
+def test_creating_and_serving_the_hook_write_nothing_in_the_package_but_bytecode(
+        tmp_path: Path, env: dict[str, str]) -> None:
+    """Kept texts and answers live in the user's data and cache dirs (issue 13); the package
+    gains only its __pycache__ (.pyc files and the hook path's bundle)."""
+    package = tmp_path / "lib" / "autovenv"
+    shutil.copytree(ROOT / "src" / "autovenv", package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "shell", package / "shell")  # where a wheel has the snippets
+
+    def files() -> set[Path]:
+        return {f.relative_to(package) for f in package.rglob("*") if f.is_file()}
+
+    before = files()
+    env = {**env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    p = project(tmp_path)
+    done = subprocess.run([sys.executable, "-I", "-S", str(package / "hook" / "helper.py"), "export", "bash"],
+                          cwd=p, env={**env, "PWD": str(p)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and (p / ".venv" / "pyvenv.cfg").is_file(), done.stderr
+    for shell in ("bash", "zsh", "fish", "elvish", "pwsh"):
+        code = (f"import sys; sys.argv[1:] = ['hook', {shell!r}]; sys.path.append({str(package.parent)!r}); "
+                "from autovenv.__main__ import main; main()")
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=p, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "autovenv" in done.stdout, done.stderr
+    added = files() - before
+    assert added, "no bytecode at all: the helper did not run from the copy"
+    assert {f for f in added if f.parent.name != "__pycache__" or f.suffix not in (".pyc", ".bundle")} == set()
+    kept = sorted(f.name for f in (tmp_path / "cache" / "autovenv").rglob("*.txt"))
+    assert kept == sorted(f"{shell}.txt" for shell in ("bash", "zsh", "fish", "elvish", "pwsh"))

@@ -110,3 +110,30 @@ def test_the_per_cd_path_needs_only_the_standard_library() -> None:
             for top in tops:
                 root = top.split(".")[0]
                 assert root in stdlib or root == "autovenv", f"{name} imports {top}"
+
+
+def readme_layout() -> dict[str, str]:
+    """The README's Layout map: each path it names under src/autovenv/ -> its line's text."""
+    text = (SRC.parent / "README.md").read_text()
+    block = text.split("\n## Layout\n", 1)[1].split("```\n", 2)[1]
+    lines = block.splitlines()
+    assert lines[0] == "src/autovenv/", lines[0]
+    named: dict[str, str] = {}
+    folders: list[str] = []  # the folder at each depth, from the indentation
+    for line in lines[1:]:
+        name, _, words = line.strip().partition(" ")
+        depth = (len(line) - len(line.lstrip()) - 2) // 2
+        folders[depth:] = [name] if name.endswith("/") else []
+        path = "".join(folders[:depth]) + name
+        named[path] = words.strip()
+    return named
+
+
+def test_the_readme_names_every_module_and_package_on_a_line_of_its_own() -> None:
+    """The Layout section maps the tree one line per package and module, with what it does."""
+    named = readme_layout()
+    tree = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    tree |= {str(p.parent.relative_to(PACKAGE)) + "/" for p in PACKAGE.rglob("__init__.py")} - {"./"}
+    assert sorted(tree - set(named)) == [], "modules the README's Layout does not name"
+    assert sorted(set(named) - tree) == [], "the README's Layout names what is not in the tree"
+    assert [path for path, words in named.items() if not words] == [], "lines that do not say what"

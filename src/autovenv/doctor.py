@@ -215,7 +215,8 @@ def check_uv(env: Mapping[str, str]) -> Check:
     if uv:
         return Check(OK, f"uv found ({uv}): new venvs are made with `uv venv`, and uv.lock projects sync")
     return Check(NOTE, "uv not found: new venvs are made with Python's venv module, pip put in "
-                 "from its bundled wheel (under a second); a project with a uv.lock cannot be synced",
+                 "from its bundled wheel (about a tenth of a second; with uv, half that); "
+                 "a project with a uv.lock cannot be synced",
                  "install uv (optional): https://docs.astral.sh/uv/")
 
 
