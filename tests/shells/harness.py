@@ -121,6 +121,11 @@ class ShellSession:
         self.child = pexpect.spawn(path, args, env=self.env, cwd=str(cwd or tmp),
                                    encoding="utf-8", codec_errors="replace", timeout=30,
                                    dimensions=(50, 400))
+        # pexpect sleeps before each send and after each close, for programs that drop keys
+        # typed before they read; every line here is typed once its prompt reads keys.
+        self.child.delaybeforesend = None
+        self.child.delayafterclose = 0
+        self.child.delayafterterminate = 0
         self.transcript = ""
         if shell == "pwsh":
             self.transcript += self._prompt(30)
