@@ -133,6 +133,6 @@ def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPat
     assert bundlewrite.rebuild()
     check = doctor.check_bundle()
     assert check.status == doctor.OK and preload.bundle_path() in check.text
-    monkeypatch.setattr(preload, "state", lambda: "stale")
+    monkeypatch.setattr(bundlewrite, "state", lambda: "stale")
     check = doctor.check_bundle()
     assert check.status == doctor.NOTE and check.fix.endswith("-I -m autovenv.install.hookcache")

@@ -234,14 +234,14 @@ def test_a_bundle_cut_short_in_the_creation_part_still_creates(package: Path, en
 
 
 def test_state_tells_doctor_whether_the_bundle_is_fresh(package: Path) -> None:
-    assert preload.state(str(package)) == "missing"
+    assert bundlewrite.state(str(package)) == "missing"
     assert bundlewrite.rebuild(str(package))
-    assert preload.state(str(package)) == "fresh"
+    assert bundlewrite.state(str(package)) == "fresh"
     fs = package / "hook" / "fs.py"
     fs.write_text(fs.read_text() + "\n")
-    assert preload.state(str(package)) == "stale"
+    assert bundlewrite.state(str(package)) == "stale"
     Path(preload.bundle_path(str(package))).write_bytes(b"junk")
-    assert preload.state(str(package)) == "stale"
+    assert bundlewrite.state(str(package)) == "stale"
 
 
 def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path, project: Path,
@@ -252,10 +252,10 @@ def test_a_copied_package_does_not_use_the_bundle_of_the_original(package: Path,
     venvs = copy / "hook" / "venvs.py"
     venvs.write_text(venvs.read_text() + "\n_real_prompt_name = prompt_name\n"
                      "def prompt_name(venv, holder):\n    return 'copy-' + _real_prompt_name(venv, holder)\n")
-    assert preload.state(str(copy)) == "stale"
+    assert bundlewrite.state(str(copy)) == "stale"
     done = helper_run(copy, project, env)
     assert "VIRTUAL_ENV_PROMPT='copy-proj'" in done.stdout, done.stderr
-    assert preload.state(str(copy)) == "fresh" and preload.state(str(package)) == "fresh"
+    assert bundlewrite.state(str(copy)) == "fresh" and bundlewrite.state(str(package)) == "fresh"
 
 
 def test_a_bundle_older_than_the_module_lists_is_rebuilt(package: Path, project: Path, env: dict[str, str],
@@ -265,7 +265,7 @@ def test_a_bundle_older_than_the_module_lists_is_rebuilt(package: Path, project:
     Path(preload.bundle_path(str(package))).parent.mkdir()
     Path(preload.bundle_path(str(package))).write_bytes(bundlewrite.build(str(package)))
     monkeypatch.undo()
-    assert preload.state(str(package)) == "stale"
+    assert bundlewrite.state(str(package)) == "stale"
     done = helper_run(package, project, env)
     assert done.returncode == 0, done.stderr
-    assert preload.state(str(package)) == "fresh"
+    assert bundlewrite.state(str(package)) == "fresh"

@@ -175,9 +175,9 @@ def _served_from_cache(launcher: str, shell: str, path: str,
 
 def check_bundle() -> Check:
     """Do the hook path's modules load from their one cached file (preload.py)?"""
-    from autovenv.hook import preload
+    from autovenv.hook import bundlewrite, preload
 
-    state = preload.state()
+    state = bundlewrite.state()
     path = preload.bundle_path()
     if state == "fresh":
         return Check(OK, f"the hook's modules load from one cached file ({path})")

@@ -90,5 +90,24 @@ def rebuild(package_dir: str = preload.PACKAGE_DIR) -> bool:
     return True
 
 
+def state(package_dir: str = preload.PACKAGE_DIR) -> str:
+    """For `autovenv doctor`: "fresh", "stale" (a source changed since), "missing" or
+    "unwritable" (no bundle, and none can be written here). Installs nothing."""
+    try:
+        with open(preload.bundle_path(package_dir), "rb") as f:
+            index = preload.read_bundle(f, package_dir)[0]
+        for name in preload.BUNDLED:
+            path, mtime, size = index[name][:3]
+            if preload.source_stamp(path) != (mtime, size):
+                return "stale"
+        return "fresh"
+    except FileNotFoundError:
+        cache = preload.bundle_path(package_dir).rpartition(preload.SEP)[0]
+        writable = os.access(cache, os.W_OK) or os.access(package_dir, os.W_OK)
+        return "missing" if writable and not sys.dont_write_bytecode else "unwritable"
+    except (*preload.UNREADABLE, KeyError):
+        return "stale"
+
+
 if __name__ == "__main__":  # after an install: `python -I -m autovenv.hook.bundlewrite`
     sys.exit(0 if rebuild() else 1)

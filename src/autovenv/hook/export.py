@@ -276,6 +276,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def run(argv: list[str]) -> None:
+    """helper.py's main: answer, then exit at once (os._exit: there is nothing to clean up)."""
+    status = main(argv)
+    from autovenv.hook import preload
+
+    if preload.outdated():  # after the answer, so a stale bundle costs this one run only
+        from autovenv.hook import bundlewrite
+
+        bundlewrite.rebuild()
+    fs.exit_now(status)
+
+
 def cannot_write(error: OSError) -> int:
     try:
         write(sys.stderr, f"autovenv: cannot write its answer ({error.strerror or error})\n")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The interpreter's own OS module (posix; nt on Windows), already loaded: not os, which costs.
 _system = sys.modules.get("posix") or sys.modules["nt"]
-W_OK, access, fstat, stat = _system.W_OK, _system.access, _system.fstat, _system.stat
+fstat, stat = _system.fstat, _system.stat
 
 # Run at load, in this order: every run of the helper needs them. A module comes after the
 # modules it imports at its top level and after its package (tests/test_preload.py checks;
@@ -93,7 +93,7 @@ MAGIC = sys.modules["_frozen_importlib_external"].MAGIC_NUMBER + b"autovenv-bund
 HEADER = len(MAGIC) + 8  # then two lengths, 4 bytes each, little-endian
 _ModuleSpec = sys.modules["_frozen_importlib"].ModuleSpec
 # What a missing, truncated or foreign bundle raises while it is read or unmarshalled.
-_UNREADABLE = (OSError, ValueError, EOFError, TypeError)
+UNREADABLE = (OSError, ValueError, EOFError, TypeError)
 
 
 def bundle_path(package_dir: str = PACKAGE_DIR) -> str:
@@ -159,12 +159,13 @@ class _Bundle:
             _run_from(self, first)
         try:
             self.ready[name] = self.code(name)
-        except _UNREADABLE:
+        except UNREADABLE:
             self.stale = True
             del self.index[name]
             return None  # the ordinary import
+        # (No has_location: importlib would work out a .pyc path for __cached__ that no one
+        # reads; exec_module sets __file__.)
         spec = _ModuleSpec(name, self, origin=self.index[name][0], is_package=name in PACKAGES)
-        spec.has_location = True
         if name in PACKAGES:
             spec.submodule_search_locations = [self.index[name][0].rpartition(SEP)[0]]
         return spec
@@ -173,13 +174,14 @@ class _Bundle:
         return None  # importlib's default module
 
     def exec_module(self, module: object) -> None:
+        module.__file__ = module.__spec__.origin  # type: ignore[attr-defined]
         exec(self.ready.pop(module.__name__), module.__dict__)  # type: ignore[attr-defined,arg-type]
 
 
 _loaded: "_Bundle | None" = None
 
 
-def _read(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
+def read_bundle(f: "BinaryIO", package_dir: str) -> "tuple[dict, bytes, int]":
     """The index, the hot part (what follows the header) and where the code starts in the
     file, of an open bundle made for `package_dir`; ValueError, EOFError or OSError when it is
     not that. One read for the hot part, never glued to the header: a copy of that size is
@@ -209,8 +211,8 @@ def load(package_dir: str = PACKAGE_DIR) -> bool:
     except OSError:
         return False
     try:
-        index, hot, base = _read(f, package_dir)
-    except _UNREADABLE:
+        index, hot, base = read_bundle(f, package_dir)
+    except UNREADABLE:
         f.close()
         return False
     bundle = _loaded = _Bundle(f, index, hot, base)
@@ -226,7 +228,7 @@ def _run_from(bundle: _Bundle, name: str) -> None:
     if name not in sys.modules and bundle.has(name):
         try:
             code = bundle.code(name)
-        except _UNREADABLE:
+        except UNREADABLE:
             bundle.stale = True
             return
         _run(name, code, bundle)
@@ -271,20 +273,17 @@ def stamp() -> "str | None":
     return f"{st.st_mtime_ns:x}-{st.st_size:x}"
 
 
-def state(package_dir: str = PACKAGE_DIR) -> str:
-    """For `autovenv doctor`: "fresh", "stale" (a source changed since), "missing" or
-    "unwritable" (no bundle, and none can be written here). Installs nothing."""
-    try:
-        with open(bundle_path(package_dir), "rb") as f:
-            index = _read(f, package_dir)[0]
-        for name in BUNDLED:
-            path, mtime, size = index[name][:3]
-            if source_stamp(path) != (mtime, size):
-                return "stale"
-        return "fresh"
-    except FileNotFoundError:
-        cache = bundle_path(package_dir).rpartition(SEP)[0]
-        writable = access(cache, W_OK) or access(package_dir, W_OK)
-        return "missing" if writable and not sys.dont_write_bytecode else "unwritable"
-    except (*_UNREADABLE, KeyError):
-        return "stale"
+def boot() -> None:
+    """Make the helper's process ready to import the hook path (helper.py calls this first)."""
+    import gc
+
+    gc.disable()  # the process lives for milliseconds: collecting cycles is wasted work
+    # The packages as bare modules (their __init__ files hold docstrings only); our package's
+    # parent goes last on sys.path, behind the stdlib, so nothing there can shadow a standard
+    # module.
+    sys.path.append(PACKAGE_DIR[: PACKAGE_DIR.rfind(SEP)])
+    for name, path in (("autovenv", PACKAGE_DIR), ("autovenv.hook", _HOOK_DIR)):
+        package = sys.modules[name] = type(sys)(name)
+        package.__path__ = [path]
+    package.preload = sys.modules[__name__]  # type: ignore[attr-defined]
+    load()
