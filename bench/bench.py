@@ -320,8 +320,12 @@ Set-Location $src; $null = prompt
 for ($r = 0; $r -lt [int]$env:BENCH_REPS; $r++) {
     Measure-Per prompt { $null = prompt } $fast 1
     Measure-Per cd_within { Set-Location $pkg; $null = prompt; Set-Location $src; $null = prompt } $fast 2
-    Measure-Per cd_in_out { Set-Location $proj; $null = prompt; Set-Location $out; $null = prompt } $slow 2
-    Measure-Per py { & $py -I -S -c pass } $slow 1
+    # The boundary pair (in, then out) and the bare interpreter alternate, one sample each,
+    # so that a machine busy for a moment weighs on both alike.
+    for ($i = 0; $i -lt $slow; $i++) {
+        Measure-Per cd_in_out { Set-Location $proj; $null = prompt; Set-Location $out; $null = prompt } 1 2
+        Measure-Per py { & $py -I -S -c pass } 1 1
+    }
     Set-Location $src; $null = prompt
 }
 """
