@@ -196,3 +196,20 @@ def test_the_windows_pwsh_profile_is_under_documents() -> None:
         "C:\\Users\\me\\Documents\\PowerShell\\Microsoft.PowerShell_profile.ps1")
     assert _pwsh_profile({"HOME": "/home/me"}, windows=False) == (
         "/home/me/.config/powershell/Microsoft.PowerShell_profile.ps1")
+
+
+def test_the_readme_table_of_rc_lines_is_what_init_writes() -> None:
+    """README, "Hooking a shell by hand": each shell's row is the rc file and line init uses."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("\n## Hooking a shell by hand\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for row in section.splitlines():
+        cells = [c.strip().strip("`").replace("\0", "|") for c in row.replace("\\|", "\0").split("|")[1:-1]]
+        if len(cells) == 3 and cells[0] not in ("shell", "---"):
+            rows[cells[0].lower().replace("powershell", "pwsh")] = (cells[1], cells[2])
+    home = {"HOME": "/home/me"}
+    wanted = {name: (rcfiles.rc_path(name, home).replace("/home/me", "~"),
+                     rcfiles.RC_SHELLS[name].line.format(cmd="autovenv")) for name in rcfiles.RC_SHELLS}
+    wanted["zsh"] = ("${ZDOTDIR:-~}/.zshrc", wanted["zsh"][1])
+    wanted["pwsh"] = ("$PROFILE", wanted["pwsh"][1])
+    assert rows == wanted

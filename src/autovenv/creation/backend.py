@@ -3,8 +3,8 @@ waited for.
 
 A backend is started at once and waited for later, so that autovenv's own work runs beside
 it (on another core) rather than after it. It is started with os.posix_spawn (vfork + exec)
-instead of subprocess, whose imports (selectors, threading, signal and enum) cost half of
-`uv venv`. It always runs from a working directory outside the project and with the
+instead of subprocess, whose imports (selectors, threading, signal and enum) cost a large
+part of what `uv venv` itself takes. It always runs from a working directory outside the project and with the
 project's Python variables cleared, so nothing in the project is imported.
 """
 

@@ -13,8 +13,8 @@ How, in order:
 A failure (read-only directory, disk full, no matching Python) is remembered (failures.py), so
 the hook does not retry at every `cd` until something changed or the user runs `autovenv create`.
 
-The hook runs this when `cd` enters a new project (on_entry), and `uv venv` takes ~20 ms: what
-autovenv adds must stay small. Hence no thread, no subprocess module (the backend is started
+The hook runs this when `cd` enters a new project (on_entry), and `uv venv` itself is quick:
+what autovenv adds must stay small. Hence no thread, no subprocess module (the backend is started
 with os.posix_spawn), and no typing, dataclasses, re, json or glob on the way of a creation
 that works.
 """

@@ -1,4 +1,4 @@
-"""Choose the installed Python a project asks for (DESIGN.md's order), running as few as possible.
+"""Choose the installed Python a project asks for (the README's order), running as few as possible.
 
 Candidates come from candidates.py, their versions from probe.py: names where reliable, a run
 where not. Only the one chosen is run to confirm it (and to find its pip wheel), and a
@@ -148,7 +148,8 @@ def _default(finder: Finder) -> Interpreter | None:
 
 def choose(project: str | None, cfg, env: Mapping[str, str],  # type: ignore[no-untyped-def]
            skipped: list[str] | None = None) -> tuple[Interpreter, Request]:
-    """The interpreter for `project` by DESIGN.md's order; NoInterpreter when none fits.
+    """The interpreter for `project` in the README's order ("New projects get a venv");
+    NoInterpreter when none fits.
 
     `cfg` is a config.Config. The user file's `python` is a default: it is used when the
     project says nothing, or when it satisfies the project's requires-python. `skipped`

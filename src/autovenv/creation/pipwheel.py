@@ -1,7 +1,7 @@
 """pip in a new venv, offline, from the creating interpreter's own bundled wheel.
 
 The wheel is unpacked once into autovenv's data dir and hard-linked into each venv (what uv
-does with its cache); running ensurepip instead costs ~5 s, because it runs pip to install pip.
+does with its cache); ensurepip instead runs pip to install pip, many times slower.
 """
 
 from __future__ import annotations

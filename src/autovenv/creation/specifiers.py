@@ -1,7 +1,7 @@
 """Does a Python version satisfy requires-python: packaging's answer, remembered on disk.
 
-packaging (~30 ms of regex compiling) is imported only for a specifier and version never
-seen before, so creating a venv stays close to the backend's own time.
+packaging (whose import compiles many regexes) is imported only for a specifier and version
+never seen before, so creating a venv stays close to the backend's own time.
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ def _pwsh_profile(env: Mapping[str, str], windows: bool = sys.platform == "win32
 
 @dataclass(frozen=True)
 class RcShell:
-    """Where a shell's rc file is, and its rc line (DESIGN.md "rc lines") around a command."""
+    """Where a shell's rc file is, and its rc line around a command (the README's table in
+    "Hooking a shell by hand")."""
 
     path: Callable[[Mapping[str, str]], str]
     line: str  # `{cmd}` stands for autovenv's command, quoted as the shell's adapter quotes

@@ -1,6 +1,6 @@
 """Which command syncs a project's venv: the project's own tool, and its arguments.
 
-The tool is the first that applies (DESIGN.md, "Keeping the venv in sync"):
+The tool is the first that applies (README, "Keeping the venv in sync"):
 - `uv.lock`: `uv sync --locked`, which never rewrites the lock (an outdated one fails; the
   message says to run `uv lock`);
 - `poetry.lock` and poetry on PATH: `poetry install`, with VIRTUAL_ENV naming this venv;
