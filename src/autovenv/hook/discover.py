@@ -118,13 +118,12 @@ def _weak_marker_in(directory: str) -> str | None:
         if fs.isfile(fs.join(directory, name)):
             return fs.join(directory, name)
     try:
-        names = sorted(fs.listdir(directory))
+        # Sorted after the filter: a directory like /tmp holds thousands of names.
+        names = sorted(name for name in fs.listdir(directory)
+                       if name.startswith(WEAK_MARKER_PREFIX) and name.endswith(WEAK_MARKER_SUFFIX))
     except OSError:
         return None
-    for name in names:
-        if name.startswith(WEAK_MARKER_PREFIX) and name.endswith(WEAK_MARKER_SUFFIX):
-            return fs.join(directory, name)
-    return None
+    return fs.join(directory, names[0]) if names else None
 
 
 def find(start: str, env: Mapping[str, str]) -> Finding:
