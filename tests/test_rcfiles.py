@@ -213,3 +213,24 @@ def test_the_readme_table_of_rc_lines_is_what_init_writes() -> None:
     wanted["zsh"] = ("${ZDOTDIR:-~}/.zshrc", wanted["zsh"][1])
     wanted["pwsh"] = ("$PROFILE", wanted["pwsh"][1])
     assert rows == wanted
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "elvish", "pwsh"])
+def test_an_rc_line_naming_an_odd_path_runs_that_command_in_the_real_shell(
+        shell: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rc line quotes autovenv's path with the shell adapter's own quoting (one
+    implementation per shell): quotes, typographic quotes, `$`, `\\`, spaces and `;` stay data."""
+    from tests.shells.harness import require_shell
+
+    program = require_shell(shell)
+    odd = tmp_path / "it's ‘odd’ $HOME `x` (a;b) \\\\ ’"
+    odd.mkdir()
+    command = odd / "autovenv"
+    command.write_text("#!/bin/sh\n[ \"$1 $2\" = \"hook $AV_SHELL\" ] && echo 'echo hooked-from-rc-line'\n")
+    command.chmod(0o755)
+    monkeypatch.setattr(rcfiles, "hook_command", lambda env: str(command))
+    line = rcfiles.rc_line(shell, {})
+    argv = [program, "-NoProfile", "-NonInteractive", "-Command", line] if shell == "pwsh" else [program, "-c", line]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AV_SHELL": shell, "TERM": "dumb"}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.stdout.strip() == "hooked-from-rc-line", (line, done.stdout, done.stderr)
