@@ -69,6 +69,13 @@ def rc_text(shell: str, hook: str = "", before: str = "") -> str:
     return f"{prompt}\n{before}\n{hook}\n"
 
 
+def value(s: ShellSession, expression: str) -> str:
+    """What a PowerShell expression evaluates to in the session, as text (through a file)."""
+    out = s.tmp / "value.txt"
+    s.run(f"[IO.File]::WriteAllText('{out}', [string]$({expression}))")
+    return out.read_text(encoding="utf-8")
+
+
 class ShellSession:
     def __init__(self, shell: str, tmp: Path, env: dict[str, str] | None = None,
                  rc: str | None = None, cwd: Path | None = None, own_profile: bool = False):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.shells.harness import AUTOVENV, BASE_PATH, PWSH_PROFILE
-from tests.shells.test_pwsh_activation import project, value
+from tests.shells.harness import AUTOVENV, BASE_PATH, PWSH_PROFILE, value
+from tests.shells.test_activation import project
 
 # A user's profile: CRLF line ends, no final newline, strict mode, their own prompt.
 ORIGINAL = b"Set-StrictMode -Version Latest\r\nfunction prompt { 'PROMPT> ' }\r\n# mine"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.shells.harness import rc_text
-from tests.shells.test_pwsh_activation import project, value
+from tests.shells.harness import rc_text, value
+from tests.shells.test_activation import project
 
 # A prompt that shows what it was handed, and writes part of itself to the host first.
 USER_PROMPT = """function prompt {
