@@ -296,8 +296,8 @@ def test_a_project_named_like_an_option(tmp_path: Path, env: dict[str, str], dis
     assert installed(p / ".venv", "alpha") == {"alpha": "1.0"}
 
 
-def test_poetry_and_pdm_are_used_only_when_on_path_outside_the_project(tmp_path: Path, env: dict[str, str],
-                                                                      dists: Path) -> None:
+def test_poetry_and_pdm_are_used_only_from_a_safe_place_on_path_outside_the_project(
+        tmp_path: Path, env: dict[str, str], dists: Path) -> None:
     """poetry and pdm are not installed here: a stand-in on PATH records how it was called
     (argv, working directory, VIRTUAL_ENV) and what the real tool would be asked to do."""
     p = tmp_path / "proj"
@@ -317,7 +317,12 @@ def test_poetry_and_pdm_are_used_only_when_on_path_outside_the_project(tmp_path:
     shipped.mkdir()
     (shipped / "poetry").write_text(f"#!/bin/sh\necho shipped >> {calls}\n")
     (shipped / "poetry").chmod(0o755)
-    with_tools = {**env, "PATH": f"{shipped}:{tools}:{env['PATH']}"}
+    unsafe = tmp_path / "unsafe"  # nor one in a directory every user may write to
+    unsafe.mkdir()
+    unsafe.chmod(0o777)
+    (unsafe / "poetry").write_text(f"#!/bin/sh\necho unsafe >> {calls}\n")
+    (unsafe / "poetry").chmod(0o755)
+    with_tools = {**env, "PATH": f"{shipped}:{unsafe}:{tools}:{env['PATH']}"}
     assert av("sync", str(p), env=with_tools).returncode == 0
     (p / "poetry.lock").unlink()
     (p / "pdm.lock").write_text("")

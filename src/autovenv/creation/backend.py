@@ -31,15 +31,17 @@ def clean_env(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k not in drop}
 
 
-def find_uv(env: Mapping[str, str], project: str | None) -> str | None:
-    """uv on PATH, never one inside the project (a cloned repo could ship its own), nor one
-    another user could change (fs.not_safe_to_run): the next one on PATH is used instead."""
+def find_program(name: str, env: Mapping[str, str], project: str | None) -> str | None:
+    """`name` (uv, poetry, pdm) on PATH, never one inside the project (a cloned repo could ship
+    its own), nor one another user could change (fs.not_safe_to_run): the next one on PATH is
+    used instead."""
+    inside = project.rstrip(fs.sep) + fs.sep if project else None
     for directory in env.get("PATH", "").split(fs.pathsep):
         if not directory or not fs.isabs(directory):
             continue
-        if project and (directory + fs.sep).startswith(project.rstrip(fs.sep) + fs.sep):
+        if inside and (directory + fs.sep).startswith(inside):
             continue
-        path = fs.join(directory, "uv")
+        path = fs.join(directory, name)
         if fs.isfile(path) and os.access(path, os.X_OK) and not fs.not_safe_to_run(path):
             return path
     return None

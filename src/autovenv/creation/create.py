@@ -78,7 +78,7 @@ def build(
     started = time.monotonic()
     skipped: list[str] = []
     interp, _request = interpreters.choose(project, cfg, env, skipped)
-    uv = backend.find_uv(env, project) if cfg.backend in ("auto", "uv") else None
+    uv = backend.find_program("uv", env, project) if cfg.backend in ("auto", "uv") else None
     notes: list[str] = []
     if cfg.backend == "uv" and not uv:
         notes.append('backend = "uv" but uv is not on PATH; used the venv module')

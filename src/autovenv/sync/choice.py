@@ -43,22 +43,6 @@ class Plan(Record):
     notes: tuple[str, ...] = ()  # worth saying before it runs (a lock whose tool is missing)
 
 
-def find_tool(name: str, env: Mapping[str, str], project: str) -> str | None:
-    """`name` on PATH, never inside the project."""
-    if name == "uv":
-        return backend.find_uv(env, project)
-    import os
-
-    inside = project.rstrip(fs.sep) + fs.sep
-    for directory in env.get("PATH", "").split(fs.pathsep):
-        if not directory or not fs.isabs(directory) or (directory + fs.sep).startswith(inside):
-            continue
-        path = fs.join(directory, name)
-        if fs.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
 def _inside(project: str, name: str) -> str:
     """The absolute path of a project file that really lies inside the project (symbolic links
     resolved); SyncError otherwise."""
@@ -129,7 +113,7 @@ def choose(project: str, venv: str, env: Mapping[str, str], cfg: config.Config) 
     """How to sync `venv` with `project` (None: there is nothing to install)."""
     python = venvs.python_path(venv)
     notes: list[str] = []
-    uv = find_tool("uv", env, project)
+    uv = backend.find_program("uv", env, project)
     if fs.isfile(fs.join(project, "uv.lock")):
         if not uv:
             raise SyncError("this project has a uv.lock, and uv is not on PATH; install uv "
@@ -139,7 +123,7 @@ def choose(project: str, venv: str, env: Mapping[str, str], cfg: config.Config) 
     for lock, tool, argv in (("poetry.lock", "poetry", ["install", "--no-interaction"]),
                              ("pdm.lock", "pdm", ["sync"])):
         if fs.isfile(fs.join(project, lock)):
-            path = find_tool(tool, env, project)
+            path = backend.find_program(tool, env, project)
             if path:
                 return Plan([path, *argv], f"{tool} {argv[0]}", {})
             notes.append(f"{lock} is there but {tool} is not on PATH; installing without it")
