@@ -136,3 +136,17 @@ def test_bundle_check_says_fresh_or_how_to_make_it(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(bundlewrite, "state", lambda: "stale")
     check = doctor.check_bundle()
     assert check.status == doctor.NOTE and check.fix.endswith("-I -m autovenv.install.hookcache")
+
+
+def test_doctor_finds_uv_as_creation_does(tmp_path: Path) -> None:
+    """A uv that another user could change is not used for creating or syncing: doctor says
+    the venv module will be used, as it will."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    (shared / "uv").write_text("#!/bin/sh\n")
+    (shared / "uv").chmod(0o755)
+    check = doctor.check_uv({"PATH": str(shared)})
+    assert check.status == doctor.NOTE and "venv module" in check.text
+    shared.chmod(0o755)
+    assert doctor.check_uv({"PATH": str(shared)}).status == doctor.OK

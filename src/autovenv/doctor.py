@@ -1,9 +1,9 @@
 """`autovenv doctor`: checks the install and explains, one line per check, with a fix.
 
-Each check returns a `Check`; cli.py prints them and exits non-zero when one is FAIL.
-A WARN is something that does not work *yet* or works differently than expected; a NOTE is
-information. Doctor changes nothing on disk but the kept hook text, which it makes again
-when it runs the launcher as a new shell does and finds it stale.
+Each check returns a `Check`; cli.py prints them and exits non-zero when one is FAIL. A WARN
+is something that does not work *yet* or works differently than expected; a NOTE is
+information. Doctor changes nothing on disk but the kept hook text, made again when it runs
+the launcher as a new shell does and finds it stale.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autovenv import __version__
+from autovenv.creation.backend import find_program
 from autovenv.hook import shells
 from autovenv.hook.shells.base import helper_path
 from autovenv.hook.trust import TrustStore
@@ -211,20 +212,19 @@ def check_helper(shell: str | None, env: Mapping[str, str]) -> Check:
 
 
 def check_uv(env: Mapping[str, str]) -> Check:
-    uv = shutil.which("uv", path=env.get("PATH", os.defpath))
+    uv = find_program("uv", env, None)  # as creating and syncing find it
     if uv:
         return Check(OK, f"uv found ({uv}): new venvs are made with `uv venv`, and uv.lock projects sync")
-    return Check(NOTE, "uv not found: new venvs are made with Python's venv module, pip put in "
-                 "from its bundled wheel (about a tenth of a second; with uv, half that); "
-                 "a project with a uv.lock cannot be synced",
+    return Check(NOTE, "no uv on PATH that only you and root can change: new venvs are made with "
+                 "Python's venv module, pip put in from its bundled wheel (about a tenth of a "
+                 "second; uv takes less); a project with a uv.lock cannot be synced",
                  "install uv (optional): https://docs.astral.sh/uv/")
 
 
 def check_trust_store(env: Mapping[str, str]) -> Check:
     root = TrustStore(env).root
     fix = f"make it yours and writable (chmod -R u+rwX {root}), or set AUTOVENV_DATA_DIR"
-    if not os.path.exists(root):
-        # Not made yet (nothing allowed so far): it must be creatable.
+    if not os.path.exists(root):  # not made yet (nothing allowed so far): it must be creatable
         parent = root
         while not os.path.exists(parent):
             parent = os.path.dirname(parent)
