@@ -5,14 +5,18 @@ interpreter before autovenv is imported)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
+# A directory of another user, writable by everyone: what a venv's parent must never be on POSIX.
+OTHERS_DIR = (0o40777, 0, 0, 1, 12345, 12345, 0, 0, 0, 0)
+
 PROGRAM = r"""
-import json, sys
+import json, os, sys
 sys.platform = "win32"
 sys.path.insert(0, SRC)
 from autovenv.hook import fs, locations, paths, plan, venvs
@@ -36,6 +40,7 @@ print(json.dumps({
     "left": left["PATH"],
     "data_dir": locations.data_dir({"LOCALAPPDATA": "C:\\Users\\u\\AppData\\Local", "HOME": "C:\\Users\\u"}),
     "owners": fs.not_safe_to_run(sys.executable),
+    "foreign": venvs._foreign(os.stat_result(OTHERS_DIR)),
     "read": fs.read_regular(__file__ if "__file__" in globals() else sys.executable, 1 << 30, prefix=True)[:4].hex(),
     "environ": fs.environ().get("AUTOVENV_TEST_MARK"),
     "bundle_dir": preload.bundle_path().rsplit(preload.SEP, 2)[-2],
@@ -44,7 +49,7 @@ print(json.dumps({
 
 
 def run_as_windows() -> dict[str, object]:
-    code = f"SRC = {str(SRC)!r}\n" + PROGRAM
+    code = f"SRC = {str(SRC)!r}\nOTHERS_DIR = {OTHERS_DIR!r}\n" + PROGRAM
     r = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True,
                        env={"AUTOVENV_TEST_MARK": "seen", "PATH": "/usr/bin:/bin"})
     assert r.returncode == 0, r.stderr
@@ -69,6 +74,10 @@ def test_the_windows_branches_use_ntpath_scripts_and_semicolons() -> None:
 def test_the_windows_file_access_reads_files_and_compares_no_owners() -> None:
     got = run_as_windows()
     assert got["owners"] == ""  # no owners or modes to compare there
+    assert got["foreign"] == ""
+    from autovenv.hook import venvs
+
+    assert venvs._foreign(os.stat_result(OTHERS_DIR)) == "belongs to another user"  # here, on POSIX
     assert got["read"] == "7f454c46"  # the interpreter's first bytes (ELF here), read through os
     assert got["environ"] == "seen"
     assert got["bundle_dir"] == "__pycache__"
