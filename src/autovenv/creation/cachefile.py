@@ -6,8 +6,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-from autovenv.creation.atomicfile import atomic_write
 from autovenv.hook import fs
+from autovenv.hook.atomicfile import atomic_write
 
 
 def read_records(path: str, header: str) -> list[list[str]]:

@@ -35,9 +35,9 @@ else:
     from autovenv.hook.records import Record, dataclass
 
 from autovenv.creation import backend, failures, locks, staging
-from autovenv.creation.atomicfile import atomic_write
 from autovenv.creation.progress import Progress
 from autovenv.hook import config, discover, fs, locations, trust, venvs
+from autovenv.hook.atomicfile import atomic_write
 from autovenv.hook.errors import ConfigError, CreateError, NoInterpreter
 
 __all__ = ["CreateError", "Progress", "Result", "build", "make", "on_entry"]

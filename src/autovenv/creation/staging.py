@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 from autovenv.creation import backend
-from autovenv.creation.atomicfile import atomic_write
 from autovenv.hook import fs, venvs
+from autovenv.hook.atomicfile import atomic_write
 
 OLD_TAG = ".autovenv-old-"
 

@@ -14,6 +14,7 @@ import os  # written once per install or upgrade: os costs nothing that matters 
 import sys
 
 from autovenv.hook import preload
+from autovenv.hook.atomicfile import atomic_write
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -73,18 +74,7 @@ def rebuild(package_dir: str = preload.PACKAGE_DIR) -> bool:
             if not os.access(package_dir, os.W_OK):
                 return False
             os.mkdir(cache)
-        data = build(package_dir)
-        tmp = f"{target}.tmp{os.getpid()}"
-        try:
-            with open(tmp, "wb") as f:
-                f.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.remove(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(target, build(package_dir))
     except Exception:  # a cache: failing to write it must never fail the answer
         return False
     return True

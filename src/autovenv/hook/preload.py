@@ -60,7 +60,7 @@ ON_DEMAND = (
 )
 # Read from the file when imported: the creation path, in a project that has no venv yet.
 ON_CREATION = (
-    "autovenv.hook.errors", "autovenv.creation", "autovenv.creation.atomicfile", "autovenv.creation.locks",
+    "autovenv.hook.errors", "autovenv.creation", "autovenv.hook.atomicfile", "autovenv.creation.locks",
     "autovenv.creation.failures", "autovenv.creation.backend", "autovenv.creation.staging",
     "autovenv.creation.progress", "autovenv.hook.leanstrings", "autovenv.hook.leantoml",
     "autovenv.hook.tomlfile", "autovenv.hook.config", "autovenv.creation.create",
@@ -74,7 +74,7 @@ ON_CREATION = (
 PRELUDES = {
     "autovenv.creation.create": (
         "autovenv.hook.locations", "autovenv.creation.locks", "autovenv.creation.backend",
-        "autovenv.hook.errors", "autovenv.creation.atomicfile", "autovenv.creation.failures",
+        "autovenv.hook.errors", "autovenv.hook.atomicfile", "autovenv.creation.failures",
         "autovenv.creation.staging", "autovenv.creation.progress", "autovenv.hook.trust",
         "autovenv.hook.leanstrings",
         "autovenv.hook.leantoml", "autovenv.hook.tomlfile", "autovenv.hook.config",

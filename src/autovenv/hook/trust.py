@@ -115,7 +115,7 @@ class TrustStore:
 
     def _write(self, path: str, text: str) -> None:
         # writing is for allow, deny and creation, not for a verdict: imported only here
-        from autovenv.creation.atomicfile import atomic_write
+        from autovenv.hook.atomicfile import atomic_write
 
         atomic_write(path, text.encode("utf-8", "surrogateescape"))
 

@@ -66,7 +66,7 @@ def _write_private(path: str, text: str) -> None:
     """Replace `path` in one step, readable by its owner only, in directories only they enter."""
     import os  # only when the text is made (a new shell whose kept text was stale)
 
-    from autovenv.creation.atomicfile import atomic_write
+    from autovenv.hook.atomicfile import atomic_write
 
     for directory in (os.path.dirname(os.path.dirname(path)), os.path.dirname(path)):
         os.makedirs(directory, mode=0o700, exist_ok=True)  # autovenv/ and hook-KEY/

@@ -26,7 +26,7 @@ import shlex
 import shutil
 import sys
 
-from autovenv.creation.atomicfile import atomic_write
+from autovenv.hook.atomicfile import atomic_write
 
 HEADER = """\
 #!/bin/sh

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable
 
-from autovenv.creation.atomicfile import atomic_write
 from autovenv.hook import shells, venvs
+from autovenv.hook.atomicfile import atomic_write
 
 BEGIN = "# >>> autovenv >>>"
 END = "# <<< autovenv <<<"

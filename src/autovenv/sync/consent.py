@@ -22,7 +22,7 @@ def record_path(project: str, env: Mapping[str, str]) -> str:
 
 def give(project: str, env: Mapping[str, str]) -> None:
     """Remember that the user consented to syncing `project`."""
-    from autovenv.creation.atomicfile import atomic_write
+    from autovenv.hook.atomicfile import atomic_write
 
     real = fs.realpath(project)
     atomic_write(locations.consent_record(env, real), real.encode("utf-8", "surrogateescape"))
