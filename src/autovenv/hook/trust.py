@@ -99,13 +99,13 @@ class TrustStore:
         real = self.realpath(venv)
         path = self.record_path(ALLOW, venv)
         try:
-            # newline="": a "\r" in a directory's name is part of the path, not a line end.
-            with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
-                text = f.read(1 << 16)
+            # Bytes, decoded here (no text layer to set up): a "\r" in a directory's name is
+            # part of the path, not a line end.
+            text = fs.read_regular(path, 1 << 16, prefix=True).decode("utf-8", "surrogateescape")
         except FileNotFoundError:
             return Verdict(False, "it is not trusted yet (autovenv did not make it, and it was not allowed)")
         except OSError as e:
-            return Verdict(False, f"its trust record {path} cannot be read ({e.strerror})")
+            return Verdict(False, f"its trust record {path} cannot be read ({e.strerror or e})")
         recorded_identity, sep, recorded_path = text.partition("\n")
         if not sep or recorded_path != real:
             return Verdict(False, f"its trust record {path} is corrupt; allow it again")
