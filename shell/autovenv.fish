@@ -1,5 +1,7 @@
 # autovenv hook for fish. Load it with:  autovenv hook fish | source
 # The helper decides; this file only asks it when something changed, and evaluates the answer.
+# The same functions, in the same order, as every autovenv snippet: hook, in-scope test, watch
+# test, run the helper, prompt prefix, and the `autovenv` command.
 
 # --- Where autovenv runs (filled in by `autovenv hook`) ---------------------------------
 set -g _autovenv_python __AUTOVENV_PYTHON__
@@ -11,29 +13,49 @@ set -g _autovenv_helper __AUTOVENV_HELPER__
 set -g _autovenv_scope ''
 set -g _autovenv_probes
 set -g _autovenv_globs
-set -g _autovenv_watch
 set -g _autovenv_watch_present
 set -g _autovenv_watch_absent
-set -g _autovenv_same
 set -g _autovenv_real
+set -g _autovenv_same
 set -g _autovenv_synced
 set -g _autovenv_inputs
 set -g _autovenv_sync_dir
-set -g _autovenv_tried ''
 set -g _autovenv_redirect
 set -g _autovenv_answer ''
 set -g _autovenv_said ''
+# The hook's own decision state, the same in every snippet:
+# _autovenv_pwd: the directory the answer was last found to hold for;
+# _autovenv_seen: AUTOVENV_DISABLE/VIRTUAL_ENV after the last helper run ('' = ask the helper
+#   at the next prompt: an `autovenv` command ran, or a run was cut short);
+# _autovenv_failed: the last run failed (its warning is said, the helper's stderr kept quiet).
 set -g _autovenv_pwd ''
 set -g _autovenv_seen ''
-set -g _autovenv_stale 1
 set -g _autovenv_failed ''
-# $PWD, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
-set -g _autovenv_key ''
+# _autovenv_tried: the next helper run comes right after a due sync this snippet ran.
+set -g _autovenv_tried ''
 # fish >= 3.5 has the `path` builtin the shortcuts need; without it every prompt asks the helper.
 set -g _autovenv_has_path
 contains path (builtin -n); and set -g _autovenv_has_path 1
 
-# Does the last answer still hold for $PWD, and does every watched path still (not) exist?
+# --- Hook: runs before each prompt --------------------------------------------------------
+# No process unless the directory left the answer's scope, a watched path changed,
+# AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
+function _autovenv_hook --on-event fish_prompt
+    # Fast path: same directory, same variables, no watched path changed.
+    if test "$PWD" = "$_autovenv_pwd" -a "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen"
+        _autovenv_watch_changed; or return
+    else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen"; and _autovenv_in_scope
+        set -g _autovenv_pwd $PWD  # a cd within the scope (its watch tests too): nothing to do
+        return
+    end
+    set -g _autovenv_seen ''  # until the answer is in: Ctrl-C cuts an event handler short
+    _autovenv_run
+    set -g _autovenv_pwd $PWD
+    set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
+end
+
+# --- In-scope test: does the last answer still hold for $PWD? -----------------------------
+# And does every watched path still (not) exist?
 # Builtins only, and as few statements as can be (each costs fish about 10 us; a command
 # substitution about 0.2 ms): the helper's regex for this scope (_autovenv_scope_re) matches
 # the scope and below, naming the directories one and two levels down; deeper ones are walked
@@ -77,48 +99,36 @@ else
     end
 end
 
-# Has any watched path appeared or disappeared? (A dangling link counts as present.)
-if set -q _autovenv_has_path[1]
-    # One `path` call per list. A path watched as present that looks gone may be a dangling
-    # link: checked exactly. (A dangling link appearing where nothing was is seen at the next cd.)
-    function _autovenv_watch_changed
+# --- Watch test: has a watched path appeared, disappeared, been retargeted or changed? -------
+# (A dangling link counts as present.)
+function _autovenv_watch_changed
+    for p in $_autovenv_same
+        test "$p" -ef "$_autovenv_real"; or return 0  # device and inode
+    end
+    for p in $_autovenv_inputs
+        test "$p" -nt "$_autovenv_synced"; and return 0  # changed since the last sync
+    end
+    set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 0
+    if set -q _autovenv_has_path[1]
+        # One `path` call per list. (A dangling link appearing where nothing was is seen at
+        # the next cd.)
         path filter -q -- $_autovenv_watch_absent; and return 0
-        for p in $_autovenv_same
-            test "$p" -ef "$_autovenv_real"; or return 0
-        end
-        for p in $_autovenv_inputs
-            test "$p" -nt "$_autovenv_synced"; and return 0
-        end
-        set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 0
         path filter -vq -- $_autovenv_watch_present; or return 1
-        for p in $_autovenv_watch_present
-            test -e "$p"; or test -L "$p"; or return 0
-        end
-        return 1
-    end
-else
-    function _autovenv_watch_changed
-        for p in $_autovenv_watch_present
-            test -e "$p"; or test -L "$p"; or return 0
-        end
+    else
         for p in $_autovenv_watch_absent
-            if test -e "$p"; or test -L "$p"
-                return 0
-            end
+            test -e "$p"; or test -L "$p"; and return 0
         end
-        for p in $_autovenv_same
-            test "$p" -ef "$_autovenv_real"; or return 0
-        end
-        for p in $_autovenv_inputs
-            test "$p" -nt "$_autovenv_synced"; and return 0
-        end
-        set -q _autovenv_redirect[1]; and _autovenv_redirect_changed; and return 0
-        return 1
     end
+    # A path watched as present that looks gone may be a dangling link: checked exactly.
+    for p in $_autovenv_watch_present
+        test -e "$p"; or test -L "$p"; or return 0
+    end
+    return 1
 end
 
-# Does the redirect file no longer hold the text the answer was made from? It is read only
-# while it is a regular file (a FIFO would block the prompt).
+# Does the redirect file no longer hold the text the answer was made from? (Its own function:
+# both tests above use it.) It is read only while it is a regular file (a FIFO would block the
+# prompt).
 function _autovenv_redirect_changed
     # -r first: fish reports a redirection that fails on the terminal, whatever 2> says.
     test -f "$_autovenv_redirect[1]" -a -r "$_autovenv_redirect[1]"; or return 0
@@ -126,14 +136,49 @@ function _autovenv_redirect_changed
     test "$text" != "$_autovenv_redirect[2]"
 end
 
-# The answer's watch list ("1path" must exist, "0path" must not), split once per answer.
-function _autovenv_split_watch
-    set -g _autovenv_watch_present (string replace -rf -- '^1' '' $_autovenv_watch)
-    set -g _autovenv_watch_absent (string replace -rf -- '^0' '' $_autovenv_watch)
+# --- Run the helper and evaluate its answer; on failure keep the shell working, warn once ----
+function _autovenv_run
+    set -l out
+    set -l rc 0
+    if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
+        # After a failure the helper's own messages stay quiet (appended: a log keeps its text).
+        set -l errors /dev/stderr
+        test -n "$_autovenv_failed"; and set errors /dev/null
+        set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
+            $_autovenv_python -I -S $_autovenv_helper export fish 2>>$errors | string collect)
+        set rc $pipestatus[1]
+    else
+        set rc 127
+    end
+    set -g _autovenv_tried ''
+    if test "$rc" = 0
+        set -g _autovenv_sync_dir
+        test -n "$out"; and printf '%s\n' "$out" | source
+        set -g _autovenv_failed ''
+    else
+        set -g _autovenv_scope ''
+        set -g _autovenv_scope_re '(?!)'
+        if test -z "$_autovenv_failed"
+            printf 'autovenv: the hook failed (exit %s); the shell works, venvs are not switched. Run: autovenv doctor\n' $rc >&2
+        end
+        set -g _autovenv_failed 1
+    end
+    _autovenv_prompt_prefix
+    set -q _autovenv_sync_dir[1]; or return 0
+    # The answer says the project's requirements are due (a consented project, sync = "auto"):
+    # sync it in the foreground, with the venv already active, then ask the helper once more
+    # (_AUTOVENV_SYNC_TRIED: no second sync from there). Ctrl-C stops the installer and ends
+    # this handler; the next prompt asks the helper again (_autovenv_seen is still '').
+    set -l dir $_autovenv_sync_dir[1]
+    set -g _autovenv_sync_dir
+    set -g _autovenv_tried 1  # the next helper run, whenever it comes (this function resets it)
+    $_autovenv_python -I -m autovenv sync --due -- $dir
+    _autovenv_run
 end
 
-# Prefix the prompt like a venv's activate does: wrap fish_prompt, unwrap it exactly later.
-function _autovenv_sync_prompt
+# --- Prompt prefix, like a venv's activate, while autovenv's venv is active ------------------
+# fish_prompt is wrapped, and unwrapped exactly later.
+function _autovenv_prompt_prefix
     set -l want 0
     if set -q AUTOVENV_VENV; and test -n "$AUTOVENV_VENV"; and test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
         set -q VIRTUAL_ENV_DISABLE_PROMPT; and test -n "$VIRTUAL_ENV_DISABLE_PROMPT"; or set want 1
@@ -157,84 +202,11 @@ function _autovenv_sync_prompt
     end
 end
 
-# Ask the helper and evaluate its answer; on failure keep the shell working and warn once.
-function _autovenv_run
-    set -l out
-    set -l rc 0
-    if test -x "$_autovenv_python"; and test -f "$_autovenv_helper"
-        # After a failure the helper's own messages stay quiet (appended: a log keeps its text).
-        set -l errors /dev/stderr
-        test -n "$_autovenv_failed"; and set errors /dev/null
-        set out (_AUTOVENV_SAID=$_autovenv_said _AUTOVENV_ANSWER=$_autovenv_answer _AUTOVENV_SYNC_TRIED=$_autovenv_tried \
-            $_autovenv_python -I -S $_autovenv_helper export fish 2>>$errors | string collect)
-        set rc $pipestatus[1]
-    else
-        set rc 127
-    end
-    set -g _autovenv_tried ''
-    if test "$rc" = 0
-        set -g _autovenv_sync_dir
-        test -n "$out"; and printf '%s\n' "$out" | source
-        _autovenv_split_watch
-        set -g _autovenv_failed ''
-    else
-        set -g _autovenv_scope ''
-        set -g _autovenv_scope_re '(?!)'
-        if test -z "$_autovenv_failed"
-            printf 'autovenv: the hook failed (exit %s); the shell works, venvs are not switched. Run: autovenv doctor\n' $rc >&2
-        end
-        set -g _autovenv_failed 1
-    end
-    _autovenv_sync_prompt
-    set -q _autovenv_sync_dir[1]; and _autovenv_sync_now
-end
-
-# The answer says the project's requirements are due (a consented project, sync = "auto"):
-# sync it in the foreground, with the venv already active, then ask the helper once more
-# (_AUTOVENV_SYNC_TRIED: no second sync from there). Ctrl-C stops the installer and ends this
-# handler; the next prompt asks the helper again (_autovenv_stale is still set).
-function _autovenv_sync_now
-    set -l dir $_autovenv_sync_dir[1]
-    set -g _autovenv_sync_dir
-    set -g _autovenv_tried 1  # the next helper run, whenever it comes (_autovenv_run resets it)
-    $_autovenv_python -I -m autovenv sync --due -- $dir
-    _autovenv_run
-end
-
-# Runs before each prompt: no process unless the directory left the answer's scope, a watched
-# path changed, AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
-function _autovenv_hook --on-event fish_prompt
-    # Fast path: same directory, same variables, nothing pending, no watched path changed.
-    if test "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV" = "$_autovenv_key"
-        _autovenv_watch_changed; or return
-    else if test "$AUTOVENV_DISABLE/$VIRTUAL_ENV" = "$_autovenv_seen" -a -z "$_autovenv_stale"
-        and _autovenv_in_scope
-        # Only the directory changed, within the last answer's scope: nothing to do. (The slow
-        # path compares $PWD with _autovenv_pwd: left as it was, it only checks again.)
-        set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
-        return
-    end
-    if test "$PWD" != "$_autovenv_pwd"
-        set -g _autovenv_pwd $PWD
-        _autovenv_in_scope; or set -g _autovenv_stale 1
-    end
-    set -l seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
-    test "$seen" = "$_autovenv_seen"; or set -g _autovenv_stale 1
-    if test -n "$_autovenv_stale"; or _autovenv_watch_changed
-        set -g _autovenv_stale 1  # until the answer is in: Ctrl-C cuts an event handler short
-        _autovenv_run
-        set -g _autovenv_stale ''
-        set -g _autovenv_seen "$AUTOVENV_DISABLE/$VIRTUAL_ENV"
-    end
-    set -g _autovenv_key "$PWD"\x1f"$AUTOVENV_DISABLE"\x1f"$VIRTUAL_ENV"
-end
-
-# autovenv's own commands (allow, deny, create...) take effect at the next prompt.
+# --- autovenv's own commands (allow, deny, create...) take effect at the next prompt ---------
 function autovenv
     $_autovenv_python -I -m autovenv $argv
     set -l rc $status
-    set -g _autovenv_stale 1
-    set -g _autovenv_key ''
+    set -g _autovenv_seen ''
     return $rc
 end
 

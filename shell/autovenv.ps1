@@ -1,5 +1,7 @@
 # autovenv hook for PowerShell 7 (pwsh). Load it with:  Invoke-Expression (& autovenv hook pwsh | Out-String)
 # The helper decides; this file only asks it when something changed, and applies the answer.
+# The same functions, in the same order, as every autovenv snippet: hook, in-scope test, watch
+# test, run the helper, prompt prefix, and the `autovenv` command.
 # On the way to a prompt there is only .NET and the language itself: a cmdlet or a function
 # call costs tens of microseconds. The few cmdlets left are module-qualified, so that no user
 # alias or function can stand in for them. The code is clean under Set-StrictMode -Version
@@ -17,7 +19,6 @@ $global:_autovenv_helper = __AUTOVENV_HELPER__
 $global:_autovenv_scope = @('')
 $global:_autovenv_probes = @()
 $global:_autovenv_globs = @()
-$global:_autovenv_watch = @()
 $global:_autovenv_watch_present = @()
 $global:_autovenv_watch_absent = @()
 $global:_autovenv_same = @()
@@ -26,39 +27,36 @@ $global:_autovenv_synced = @()
 $global:_autovenv_inputs = @()
 $global:_autovenv_answer = @('')
 $global:_autovenv_said = @('')
+# The hook's own decision state, the same in every snippet:
+# _autovenv_pwd: the directory the answer was last found to hold for;
+# _autovenv_seen: AUTOVENV_DISABLE/VIRTUAL_ENV after the last helper run ('' = ask the helper
+#   at the next prompt: an `autovenv` command ran, or a run was cut short);
+# _autovenv_failed: the last run failed (its warning is said, the helper's stderr kept quiet).
 $global:_autovenv_pwd = ''
 $global:_autovenv_seen = ''
-$global:_autovenv_stale = $true
 $global:_autovenv_failed = $false
-# The directory, AUTOVENV_DISABLE and VIRTUAL_ENV as the last prompt left them; '' = look again.
-$global:_autovenv_key = ''
+# The prompt prefix, written before the wrapped prompt.
 $global:_autovenv_prefix = ''
 
-# --- Hook: the part of each prompt past its fast path (inline in the prompt, at the end) -----
+# --- Hook: runs before each prompt, past the prompt's fast path (inline in it, at the end) ----
 # No process unless the directory left the answer's scope, a watched path changed ($watched:
 # the prompt's own tests saw it), AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv
 # command ran. Variables are read with .NET: $env: goes through a provider, ten times slower.
 function global:_autovenv_hook([string]$dir, [bool]$watched) {
-    if ($dir -cne $global:_autovenv_pwd) {
-        $global:_autovenv_pwd = $dir
-        if (-not (_autovenv_in_scope $dir)) { $global:_autovenv_stale = $true }
-    }
     $seen = [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
         [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
-    if ($seen -cne $global:_autovenv_seen) { $global:_autovenv_stale = $true }
-    if (-not $watched -and $global:_autovenv_same.Length) { $watched = _autovenv_watch_changed }
-    if ($global:_autovenv_stale -or $watched) {
-        $global:_autovenv_stale = $true  # until the answer is in: Ctrl-C cuts a prompt short
+    if ($watched -or $seen -cne $global:_autovenv_seen -or
+            ($dir -cne $global:_autovenv_pwd -and -not (_autovenv_in_scope $dir)) -or
+            ($global:_autovenv_same.Length -and (_autovenv_watch_changed))) {
+        $global:_autovenv_seen = ''  # until the answer is in: Ctrl-C cuts a prompt short
         _autovenv_run $dir
-        $global:_autovenv_stale = $false
         $global:_autovenv_seen = [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
             [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
     }
-    $global:_autovenv_key = $dir + "`0" + [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') +
-        "`0" + [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    $global:_autovenv_pwd = $dir
 }
 
-# --- In-scope test: does the last answer still hold for $dir? --------------------------------
+# --- In-scope test: does the last answer still hold for $dir? -----------------------------
 # Paths go to .NET only, never through PowerShell's wildcards. [IO.Path]::Exists is true for
 # a dangling symbolic link too (it is there, as the helper sees it).
 function global:_autovenv_in_scope([string]$dir) {
@@ -90,7 +88,7 @@ function global:_autovenv_in_scope([string]$dir) {
     return $true
 }
 
-# --- Watch test: has a watched path appeared or disappeared, been retargeted, or changed? ----
+# --- Watch test: has a watched path appeared, disappeared, been retargeted or changed? -------
 # The prompt's fast path runs the cheap ones inline on the same lists, and the hook calls this
 # when a path must be resolved (a venv reached through a symbolic link).
 function global:_autovenv_watch_changed {
@@ -210,14 +208,6 @@ function global:_autovenv_apply([string]$text) {
             $i += 1
         }
     }
-    # The watch list split once per answer, so that each prompt tests paths only.
-    $present = [System.Collections.Generic.List[string]]::new()
-    $absent = [System.Collections.Generic.List[string]]::new()
-    foreach ($entry in $global:_autovenv_watch) {
-        if ($entry.StartsWith('1')) { $present.Add($entry.Substring(1)) } else { $absent.Add($entry.Substring(1)) }
-    }
-    $global:_autovenv_watch_present = $present.ToArray()
-    $global:_autovenv_watch_absent = $absent.ToArray()
 }
 
 # --- Prompt prefix, like a venv's Activate.ps1, while autovenv's venv is active --------------
@@ -234,8 +224,7 @@ function global:_autovenv_prompt_prefix {
 # --- autovenv's own commands (allow, deny, create...) take effect at the next prompt ---------
 function global:autovenv {
     & $global:_autovenv_python -I -m autovenv @args
-    $global:_autovenv_stale = $true
-    $global:_autovenv_key = ''
+    $global:_autovenv_seen = ''
 }
 
 # --- Install the hook once, around whatever prompt function is there ---------------------
@@ -275,10 +264,10 @@ if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name _autovenv_loaded 
             }
         }
         # (a venv reached through a symbolic link is resolved in the hook, by the watch test)
-        if ($watched -or $global:_autovenv_same.Length -or $global:_autovenv_key -cne ($dir + "`0" +
-                [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + "`0" +
-                [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV'))) {
-            try { _autovenv_hook $dir $watched } catch { $global:_autovenv_key = '' }
+        if ($watched -or $global:_autovenv_same.Length -or $dir -cne $global:_autovenv_pwd -or
+                ([System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
+                [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')) -cne $global:_autovenv_seen) {
+            try { _autovenv_hook $dir $watched } catch { $global:_autovenv_seen = '' }
         }
         if ($global:_autovenv_prefix) { $Host.UI.Write($global:_autovenv_prefix) }
         $global:LASTEXITCODE = $code

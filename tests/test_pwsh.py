@@ -119,7 +119,8 @@ def test_the_snippet_applies_answers_as_data(tmp_path):
     changes += [plan.Set("AV_EMPTY", ""), plan.Unset("AV_GONE")]
     lines = adapter.render(changes)
     lines += adapter.set_local("_autovenv_probes", values)
-    lines += adapter.set_local("_autovenv_watch", ["1/present", "0/absent", "1" + values[3]])
+    lines += adapter.set_local("_autovenv_watch_present", ["/present", values[3]])
+    lines += adapter.set_local("_autovenv_watch_absent", ["/absent"])
     lines += adapter.set_local("evil", ["x"])
     answer = tmp_path / "answer"
     answer.write_bytes("".join(line + "\n" for line in lines).encode("utf-8"))

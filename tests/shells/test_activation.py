@@ -240,11 +240,6 @@ def test_helper_failure_warns_once_and_prompt_keeps_working(tmp_path, open_shell
     assert "VIRTUAL_ENV" not in s.environ()
 
 
-@pytest.mark.parametrize("shell_name", [
-    pytest.param("bash", marks=pytest.mark.xfail(strict=True, reason=(
-        "bash: `builtin exec 2>/dev/null` in the snippet's command substitution does not keep "
-        "stderr redirected (only a bare `exec` does), so the helper's message repeats"))),
-    *(shell for shell in TABLE_SHELLS if shell != "bash")])
 def test_helper_error_reported_once_then_recovery(tmp_path, open_shell, shell_name):
     """The helper itself fails (exit 1 with its own message): that message is on screen once,
     then the hook's warning; once the helper works again, so does activation."""

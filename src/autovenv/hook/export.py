@@ -191,9 +191,9 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
        - _autovenv_probes, _autovenv_globs: names (glob patterns) that must not exist in a
          directory between $PWD and the scope, that directory excluded; nor may one of those
          directories be a symbolic link. Either would change what discover finds.
-       - _autovenv_watch: paths whose existence the answer depends on, each written "1path"
-         (exists now, exists or is a dangling link: must go on existing) or "0path" (must go
-         on not existing).
+       - _autovenv_watch_present, _autovenv_watch_absent: paths whose existence the answer
+         depends on: those that exist now (a dangling link counts) must go on existing, the
+         others must go on not existing.
        - _autovenv_real, _autovenv_same: the venv's real path (what was checked and put on
          PATH) and the paths that must go on naming the same file (`-ef`: device and inode),
          such as a .venv symbolic link or a redirect's target; both empty outside a venv.
@@ -226,7 +226,8 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     lines += shell.scope(answer.scope.directory)
     lines += shell.set_local("_autovenv_probes", answer.scope.probes)
     lines += shell.set_local("_autovenv_globs", answer.scope.globs)
-    lines += shell.set_local("_autovenv_watch", answer.scope.watch)
+    lines += shell.set_local("_autovenv_watch_present", [w[1:] for w in answer.scope.watch if w[0] == "1"])
+    lines += shell.set_local("_autovenv_watch_absent", [w[1:] for w in answer.scope.watch if w[0] == "0"])
     lines += shell.set_local("_autovenv_real", answer.scope.same[:1])
     lines += shell.set_local("_autovenv_same", answer.scope.same[1:])
     lines += shell.set_local("_autovenv_synced", answer.scope.newer[:1])

@@ -52,14 +52,8 @@ def text_path(shell_name: str, env: Mapping[str, str] | None = None) -> str | No
 
 def text_sources(shell: Shell) -> list[str]:
     """What the kept hook text is made from, besides the launcher (which names the
-    interpreter): the bundle, which changes with the code, and the shell's snippet files."""
-    from autovenv.hook.shells.base import snippet_dir
-
-    sources = [preload.bundle_path(), fs.join(snippet_dir(), shell.snippet)]
-    completion = fs.join(snippet_dir(), "completion" + fs.splitext(shell.snippet)[1])
-    if fs.isfile(completion):
-        sources.append(completion)
-    return sources
+    interpreter): the bundle, which changes with the code, and the shell's files in shell/."""
+    return [preload.bundle_path(), *shell.source_files()]
 
 
 def _write_private(path: str, text: str) -> None:

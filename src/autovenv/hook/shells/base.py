@@ -34,7 +34,8 @@ class Shell:
 
     name: str = ""
     aliases: tuple[str, ...] = ()
-    snippet: str = ""
+    snippet: str = ""  # in shell/: the hook's source (bash and zsh share one, posix.py)
+    completion: str = ""  # in shell/: tab completion, when the shell has it
 
     def quote(self, value: str) -> str:
         raise NotImplementedError
@@ -67,14 +68,24 @@ class Shell:
                 lines += self.rehash()
         return lines
 
+    def source_files(self) -> list[str]:
+        """The files in shell/ the hook text is made from: the snippet, then tab completion
+        (when the shell has it), which rides along in the same text so it costs no process at
+        start-up. The kept hook text's freshness is keyed on them (install/hookcache.py)."""
+        names = [self.snippet, self.completion] if self.completion else [self.snippet]
+        return [fs.join(snippet_dir(), name) for name in names]
+
+    def snippet_text(self, source: str) -> str:
+        """The snippet for this shell from its source file's text (as it is, unless a shell
+        shares its source with another)."""
+        return source
+
     def hook_text(self, python: str) -> str:
         """The snippet with autovenv's interpreter and helper filled in, quoted for this shell."""
-        with open(fs.join(snippet_dir(), self.snippet), encoding="utf-8") as f:
-            text = f.read()
-        # Tab completion rides along in the same text, so it costs no process at start-up.
-        completion = fs.join(snippet_dir(), "completion" + fs.splitext(self.snippet)[1])
-        if fs.isfile(completion):
-            with open(completion, encoding="utf-8") as f:
-                text += f.read()
+        parts = []
+        for path in self.source_files():
+            with open(path, encoding="utf-8") as f:
+                parts.append(f.read())
+        text = self.snippet_text(parts[0]) + "".join(parts[1:])
         return (text.replace(PYTHON_PLACEHOLDER, self.quote(python))
                 .replace(HELPER_PLACEHOLDER, self.quote(helper_path())))

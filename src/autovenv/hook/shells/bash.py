@@ -1,4 +1,4 @@
-"""bash: POSIX quoting (posix.py), `hash -r` to forget command locations."""
+"""bash: POSIX quoting and the shared snippet (posix.py), `hash -r` to forget command locations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from autovenv.hook.shells.posix import PosixShell
 
 class Bash(PosixShell):
     name = "bash"
-    snippet = "autovenv.bash"
+    completion = "completion.bash"
 
     def rehash(self) -> list[str]:
         # `hash -r` fails when hashing is off (set +h); that must not trip `set -e`.

@@ -42,6 +42,7 @@ def scope_regex(directory: str) -> str:
 class Fish(Shell):
     name = "fish"
     snippet = "autovenv.fish"
+    completion = "completion.fish"
 
     def quote(self, value: str) -> str:
         # In fish's '...' only \ and ' are special.

@@ -30,6 +30,7 @@ class Pwsh(Shell):
     name = "pwsh"
     aliases = ("powershell",)
     snippet = "autovenv.ps1"
+    completion = "completion.ps1"
 
     def quote(self, value: str) -> str:
         """A PowerShell literal (the snippet's paths, rc lines): in '...' nothing expands,

@@ -1,4 +1,4 @@
-"""zsh: POSIX quoting (posix.py), `rehash` to forget command locations."""
+"""zsh: POSIX quoting and the shared snippet (posix.py), `rehash` to forget command locations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from autovenv.hook.shells.posix import PosixShell
 
 class Zsh(PosixShell):
     name = "zsh"
-    snippet = "autovenv.zsh"
+    completion = "completion.zsh"
 
     def rehash(self) -> list[str]:
         return ["rehash 2>/dev/null || :"]
