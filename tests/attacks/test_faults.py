@@ -267,10 +267,10 @@ def test_autovenv_variables_edited_by_hand(tmp_path, open_shell, shell_name):
             assert_path_clean(env["PATH"], base["PATH"], (f"{proj}/.venv/bin",))
             kept = [e for e in base["PATH"].split(":") if e != value]
             assert all(e in env["PATH"].split(":") for e in kept), (name, value, env["PATH"])
-            # The user's edit broke the record of what to undo; a second cd out sets it right.
-            s.run(set_env(shell_name, "PATH", base["PATH"]))
-            for var in ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", *EDITS):
-                s.run(unset_env(shell_name, var))
+            # The edit broke the record of what to undo: the user puts things back (one line),
+            # and a cd in and out is exact again.
+            s.run("; ".join([set_env(shell_name, "PATH", base["PATH"]),
+                             *(unset_env(shell_name, var) for var in ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", *EDITS))]))
             assert_recovers(s, proj, base["PATH"])
     assert not list(tmp_path.rglob("pwned"))
     said = warnings(s)

@@ -89,6 +89,7 @@ class Snapshots:
         return f"env -0 > {env}; " + PROMPT[self.s.shell].format(file=prompt), env, prompt
 
     def take(self, then: str = "") -> tuple[dict[str, str], str]:
+        """A snapshot, then `then` in the same typed line."""
         command, env, prompt = self.command()
         self.s.run(command + (f"; {then}" if then else ""))
         return read_env(env), prompt.read_text(encoding="utf-8", errors="surrogateescape")
@@ -128,7 +129,9 @@ def test_fuzzed_directory_names(tmp_path, open_shell, shell_name):
         subprocess.run(venv_maker() + [str(venv)], check=True, cwd="/", stdout=subprocess.DEVNULL,
                        env={**os.environ, "UV_NO_CONFIG": "1", "VIRTUAL_ENV": ""})
         store.allow(str(venv))
-        s.run(cd(shell_name, project, via=target))
+        # Two typed lines a name: the state after leaving the name before is taken in the line
+        # that enters this one (a prompt, and so the hook, came between).
+        assert snap.take(then=cd(shell_name, project, via=target)) == (base_env, base_prompt), seen[-2:-1]
         inside, prompt = snap.take(then=f"cd '{tmp_path}'")
         if refused(str(project)):
             assert inside == base_env and prompt == base_prompt
@@ -140,9 +143,9 @@ def test_fuzzed_directory_names(tmp_path, open_shell, shell_name):
             assert inside["VIRTUAL_ENV_PROMPT"] == shown(name)
             assert prompt == f"({shown(name)}) {base_prompt}"
         assert_path_clean(inside["PATH"], base_env["PATH"], (f"{venv}/bin",))
-        assert snap.take() == (base_env, base_prompt)
 
     enter_and_leave()
+    assert snap.take() == (base_env, base_prompt), seen[-1:]  # after leaving the last name
     elapsed = time.monotonic() - started
     alive(s)
     assert len(seen) >= NAMES_PER_SHELL
