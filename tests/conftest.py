@@ -42,3 +42,18 @@ def keep_hook_texts(env: dict[str, str] | None = None) -> None:
     """What install.sh does after writing the launcher: the bundle, then every shell's hook
     text (autovenv.install.hookcache), in the cache dir of `env` (default: this process's)."""
     subprocess.run([sys.executable, "-I", "-m", "autovenv.install.hookcache"], check=True, env=env)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), the tests of a module that share a module-scoped
+    fixture run in one worker, so that the fixture is built once, not once per worker."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = sorted(name for name, defs in info.name2fixturedefs.items()
+                        if name in item.fixturenames and defs[-1].scope == "module")
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{','.join(shared)}"))
