@@ -31,7 +31,7 @@ class Canaries:
 
     def __init__(self, root: Path):
         self.dir = root / "canaries"
-        self.dir.mkdir()
+        self.dir.mkdir(exist_ok=True)  # a tree built once may be entered by several workers
 
     def script(self, tag: str) -> str:
         """A program that leaves a file named `tag` and answers like a Python would."""

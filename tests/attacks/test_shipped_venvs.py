@@ -34,7 +34,7 @@ from tests.attacks.conftest import (
     ship,
     write,
 )
-from tests.conftest import make_venv
+from tests.conftest import built_once, make_venv
 from tests.shells.harness import BASE_PATH
 
 UV = str(Path(sys.executable).parent / "uv")
@@ -316,8 +316,17 @@ WIDTH = 100_000
 
 @pytest.fixture(scope="module")
 def heavy(tmp_path_factory) -> tuple[World, dict[str, Path]]:
-    tmp = tmp_path_factory.mktemp("heavy")
-    world = World(tmp, Canaries(tmp), TrustStore({"AUTOVENV_DATA_DIR": str(tmp / "unused")}))
+    tmp = built_once(tmp_path_factory, "heavy", build_heavy)
+    return heavy_world(tmp), {"deep": tmp / "src" / "deep", "wide": tmp / "src" / "wide"}
+
+
+def heavy_world(tmp: Path) -> World:
+    return World(tmp, Canaries(tmp), TrustStore({"AUTOVENV_DATA_DIR": str(tmp / "unused")}))
+
+
+def build_heavy(tmp: Path) -> None:
+    """Two repositories, shipped as their authors would: 500 levels deep, 100k entries wide."""
+    world = heavy_world(tmp)
 
     def deep(src: Path) -> None:
         """500 levels, each a project with a requirements file, a venv shipped half way."""
@@ -338,7 +347,8 @@ def heavy(tmp_path_factory) -> tuple[World, dict[str, Path]]:
         for i in range(WIDTH):
             (src / f"requirements-{i:06d}.txt").touch()
 
-    return world, {"deep": ship(tmp, "deep", deep), "wide": ship(tmp, "wide", wide)}
+    ship(tmp, "deep", deep)
+    ship(tmp, "wide", wide)
 
 
 @pytest.mark.parametrize("shell_name", ATTACK_SHELLS)
