@@ -1,4 +1,4 @@
-"""Directory names that try to be code: in every shell they must stay data.
+"""Directory names that try to be code: in every shell (bash, zsh, fish, pwsh) they must stay data.
 
 The project directory itself carries the hostile name, so it reaches the environment
 (VIRTUAL_ENV, PATH), the prompt (VIRTUAL_ENV_PROMPT) and the helper's answer. A canary file
@@ -33,7 +33,25 @@ NAMES = [
     "dollar$HOME${PATH}$'x'",
     "bang!!",
     "app::x",
+    # PowerShell's own specials: its quote characters, backtick, $(…), @(…), --%, a leading -,
+    # wildcards (a path must go through -LiteralPath or .NET).
+    "\u2018single\u2019", "\u201alow\u201b", "it\u2019s", "tick`$(touch canary)`", "$(touch canary)",
+    "a;touch canary",
+    "@(touch canary)", "--% $(touch canary)", "-LiteralPath", "[ab]*?", "[a-z]", "` ",
+    "#comment", "<#x#>", "\u201cdq\u201d",
 ]
+TABLE_SHELLS = SHELLS + ("pwsh",)
+
+
+def enterable(shell: str, name: str) -> bool:
+    """PowerShell on Linux reads a backslash in a path as a separator, and "name::" as a
+    provider's name: a directory whose path holds either cannot be entered from it at all."""
+    return shell != "pwsh" or ("\\" not in name and "::" not in name)
+
+
+def cd_var(shell: str, var: str) -> str:
+    """A cd to the directory named in an environment variable (the typing needs no quoting)."""
+    return {"fish": f"cd ${var}", "pwsh": f"Set-Location -LiteralPath $env:{var}"}.get(shell, f'cd "${var}"')
 
 
 def path_cannot_hold(name: str) -> bool:
@@ -51,9 +69,9 @@ def canaries(root: Path) -> list[Path]:
 PROMPT_SETUP = {
     ("bash", "expanding"): "shopt -s promptvars", ("bash", "literal"): "shopt -u promptvars",
     ("zsh", "expanding"): "setopt prompt_subst", ("zsh", "literal"): "unsetopt prompt_subst",
-    ("fish", "function"): "",
+    ("fish", "function"): "", ("pwsh", "function"): "",
 }
-assert {shell for shell, _ in PROMPT_SETUP} == set(SHELLS)
+assert {shell for shell, _ in PROMPT_SETUP} == set(TABLE_SHELLS)
 
 
 @pytest.mark.parametrize("shell_name,prompt_mode", list(PROMPT_SETUP))
@@ -62,7 +80,7 @@ def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
     root.mkdir()
     store = TrustStore({"AUTOVENV_DATA_DIR": str(tmp_path / "autovenv-data")})
     dirs = []
-    for name in NAMES:
+    for name in (n for n in NAMES if enterable(shell_name, n)):
         p = root / name
         p.mkdir()
         (p / "pyproject.toml").write_text("")
@@ -76,8 +94,7 @@ def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
     base = s.environ_sans_cwd()
     for i, p in enumerate(dirs):
         # cd through an environment variable, so the test's own typing needs no quoting.
-        path_var = f"AV_DIR_{i}"
-        s.run(f'cd "${path_var}"' if shell_name != "fish" else f"cd ${path_var}")
+        s.run(cd_var(shell_name, f"AV_DIR_{i}"))
         env = s.environ()
         for k in [k for k in env if k.startswith("AV_DIR_")]:
             del env[k]
@@ -96,6 +113,7 @@ def test_hostile_project_names(tmp_path, open_shell, shell_name, prompt_mode):
     assert canaries(tmp_path) == []
 
 
+@pytest.mark.parametrize("shell_name", TABLE_SHELLS)
 def test_hostile_names_between_the_directory_and_the_scope(tmp_path, open_shell, shell_name):
     """A cd within a project is decided by the snippet alone, walking up from the new directory
     to the last answer's scope: a venv made in an intermediate directory with a hostile name
@@ -107,7 +125,7 @@ def test_hostile_names_between_the_directory_and_the_scope(tmp_path, open_shell,
     make_venv(proj / ".venv")
     store.allow(str(proj / ".venv"))
     inners = []
-    for name in NAMES:
+    for name in (n for n in NAMES if enterable(shell_name, n)):
         (proj / name / "inner").mkdir(parents=True)
         inners.append(proj / name / "inner")
     env = {f"AV_IN_{i}": str(p) for i, p in enumerate(inners)}
@@ -115,7 +133,7 @@ def test_hostile_names_between_the_directory_and_the_scope(tmp_path, open_shell,
     s = open_shell(shell_name, env=env)
 
     def cd(var: str) -> None:
-        s.run(f'cd "${var}"' if shell_name != "fish" else f"cd ${var}")
+        s.run(cd_var(shell_name, var))
 
     for i, inner in enumerate(inners):
         cd("AV_PROJ")
