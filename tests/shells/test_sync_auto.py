@@ -1,5 +1,5 @@
-"""Automatic sync seen from real bash, zsh and fish: a clone, `autovenv sync` once, then every
-`git pull` that changes the lock is installed at the next prompt.
+"""Automatic sync seen from real bash, zsh and fish (pwsh too, for the pull): a clone,
+`autovenv sync` once, then every `git pull` that changes the lock is installed at the next prompt.
 
 Offline: the packages are wheels in a find-links directory and projects with their own build
 backend (tests/syncpkgs.py); uv resolves from that directory only. The upstream repository is
@@ -75,14 +75,21 @@ class World:
     def alpha(self, s: ShellSession) -> str:
         """The alpha version the shell's `python` imports ('none' when it cannot)."""
         out = self.tmp / f"alpha.{id(s)}"
-        s.run(f"python -c 'import alpha; print(alpha.VERSION)' > {out} 2>/dev/null || echo none > {out}")
+        if s.shell == "pwsh":
+            s.run(f"$v = python -c 'import alpha; print(alpha.VERSION)' 2>$null; if ($LASTEXITCODE) {{ $v = 'none' }}; "
+                  f"[IO.File]::WriteAllText('{out}', [string]$v)")
+        else:
+            s.run(f"python -c 'import alpha; print(alpha.VERSION)' > {out} 2>/dev/null || echo none > {out}")
         return out.read_text().strip()
 
 
+# pwsh too: its snippet sees the pull at the next prompt, and its helper syncs (in the others the
+# snippet runs the sync in the foreground).
+@pytest.mark.parametrize("auto_shell", AUTO_SHELLS + ("pwsh",))
 def test_clone_sync_once_then_pull_keeps_it_in_sync(tmp_path: Path, open_shell, auto_shell: str) -> None:
     w = World(tmp_path)
     s = open_shell(auto_shell, env=w.env)
-    s.run(f"cd {w.clone}", timeout=120)
+    s.run(f"cd '{w.clone}'", timeout=120)
     # A fresh clone: a venv, activated, nothing installed, and one hint that says what to run.
     assert s.environ()["VIRTUAL_ENV"] == str(w.clone / ".venv")
     assert "has none of the project's dependencies yet" in s.transcript
@@ -103,7 +110,7 @@ def test_clone_sync_once_then_pull_keeps_it_in_sync(tmp_path: Path, open_shell, 
     (w.clone / "src" / "proj" / "sub").mkdir()
     trace = Trace(s.child.pid, tmp_path / "strace.log")
     for _ in range(5):
-        s.run("true")
+        s.run("$null" if auto_shell == "pwsh" else "true")  # an empty command (pwsh's true is /bin/true)
         s.run("cd src/proj/sub")
         s.run("cd ../../..")
     spawned, programs = trace.stop()
