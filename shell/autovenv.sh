@@ -55,20 +55,15 @@ _autovenv_prompt_text=''  #@ zsh
 # No process unless the directory left the answer's scope, a watched path changed,
 # AUTOVENV_DISABLE or VIRTUAL_ENV changed, or an autovenv command ran.
 _autovenv_hook() {
-    local rc=$? p changed='' subst=''
-#@ zsh
-    # The user's prompt_subst decides how the prompt prefix is escaped: when it is turned on
-    # or off, the prefix changes form. Read before emulate (which would hide it).
-    [[ -o promptsubst ]] && subst=1
-    if [[ $subst != "$_autovenv_promptsubst" ]]; then
-        _autovenv_promptsubst=$subst
-        _autovenv_prompt_prefix
-    fi
-#@ end
-    # Fast path: same directory, same variables, no watched path changed. The tests are
-    # inline, not _autovenv_watch_changed: a function call costs more than all of them. They
-    # come before any option juggling (zsh), and mean the same under any options.
-    if [[ $PWD == "$_autovenv_pwd" && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" ]]; then
+    local rc=$? p changed=''  #@ bash
+    local rc=$? p changed='' subst=''  #@ zsh
+    [[ -o promptsubst ]] && subst=1  #@ zsh
+    # Fast path: same directory, same variables, no watched path changed (zsh: and the same
+    # prompt_subst, read before emulate hides it). The tests are inline, not
+    # _autovenv_watch_changed: a function call costs more than all of them. They come before
+    # any option juggling (zsh), and mean the same under any options.
+    if [[ $PWD == "$_autovenv_pwd" && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" ]]; then  #@ bash
+    if [[ $PWD == "$_autovenv_pwd" && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" && $subst == "$_autovenv_promptsubst" ]]; then  #@ zsh
         for p in "${_autovenv_watch_present[@]}"; do [[ -e $p || -L $p ]] || changed=1; done
         for p in "${_autovenv_watch_absent[@]}"; do [[ -e $p || -L $p ]] && changed=1; done
         for p in "${_autovenv_same[@]}"; do [[ $p -ef $_autovenv_real ]] || changed=1; done
@@ -76,7 +71,15 @@ _autovenv_hook() {
         (( ${#_autovenv_redirect[@]} )) && _autovenv_redirect_changed && changed=1
         [[ -n $changed ]] || return $rc
     fi
-    emulate -L zsh  #@ zsh
+#@ zsh
+    emulate -L zsh
+    # The user's prompt_subst decides how the prompt prefix is escaped: when it is turned on
+    # or off, the prefix changes form.
+    if [[ $subst != "$_autovenv_promptsubst" ]]; then
+        _autovenv_promptsubst=$subst
+        _autovenv_prompt_prefix
+    fi
+#@ end
     if [[ -z $changed && ${AUTOVENV_DISABLE-}/${VIRTUAL_ENV-} == "$_autovenv_seen" ]] &&
             _autovenv_in_scope && ! _autovenv_watch_changed; then
         _autovenv_pwd=$PWD  # a cd within the scope: nothing to do
