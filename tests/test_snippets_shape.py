@@ -7,6 +7,7 @@ in tests/shells/ run them).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -101,6 +102,21 @@ def test_bash_and_zsh_are_printed_from_one_source_with_no_tag_left(shell):
     other = {"bash": "zsh", "zsh": "bash"}[shell]
     assert "export \"$_autovenv_shell\"" in text and f"_autovenv_shell={shell}\n" in text
     assert f"_autovenv_shell={other}" not in text
+
+
+@pytest.mark.parametrize("shell", sorted(DEFINITION))
+def test_the_kept_hook_text_is_keyed_on_every_file_it_is_made_from(shell):
+    """The launcher serves a kept hook text while it is newer than these (install/hookcache.py):
+    the shared source for bash and zsh, and the completion file that rides along."""
+    from autovenv.install import hookcache
+
+    adapter = shells.get(shell)
+    sources = hookcache.text_sources(adapter)
+    names = [source.rsplit("/", 1)[1] for source in sources[1:]]
+    assert names[0] == {"bash": "autovenv.sh", "zsh": "autovenv.sh"}.get(shell, adapter.snippet)
+    assert all(os.path.isfile(source) for source in sources[1:])
+    if shell != "elvish":  # elvish has no completion file
+        assert len(names) == 2 and names[1].startswith("completion.")
 
 
 def test_dialect_keeps_each_shells_lines():
