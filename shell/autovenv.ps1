@@ -25,6 +25,7 @@ $global:_autovenv_same = @()
 $global:_autovenv_real = @()
 $global:_autovenv_synced = @()
 $global:_autovenv_inputs = @()
+$global:_autovenv_redirect = @()
 $global:_autovenv_answer = @('')
 $global:_autovenv_said = @('')
 # The hook's own decision state, the same in every snippet:
@@ -47,7 +48,7 @@ function global:_autovenv_hook([string]$dir, [bool]$watched) {
         [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
     if ($watched -or $seen -cne $global:_autovenv_seen -or
             ($dir -cne $global:_autovenv_pwd -and -not (_autovenv_in_scope $dir)) -or
-            ($global:_autovenv_same.Length -and (_autovenv_watch_changed))) {
+            (($global:_autovenv_same.Length -or $global:_autovenv_redirect.Length) -and (_autovenv_watch_changed))) {
         $global:_autovenv_seen = ''  # until the answer is in: Ctrl-C cuts a prompt short
         _autovenv_run $dir
         $global:_autovenv_seen = [System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
@@ -90,7 +91,8 @@ function global:_autovenv_in_scope([string]$dir) {
 
 # --- Watch test: has a watched path appeared, disappeared, been retargeted or changed? -------
 # The prompt's fast path runs the cheap ones inline on the same lists, and the hook calls this
-# when a path must be resolved (a venv reached through a symbolic link).
+# when a path must be resolved (a venv reached through a symbolic link) or a file read (a
+# .venv redirect file).
 function global:_autovenv_watch_changed {
     foreach ($path in $global:_autovenv_watch_present) {
         if (-not [System.IO.Path]::Exists($path)) { return $true }
@@ -105,6 +107,7 @@ function global:_autovenv_watch_changed {
         # As test's -nt: the input exists, and the record does not or is older.
         if ([System.IO.File]::GetLastWriteTimeUtc($path) -gt [System.IO.File]::GetLastWriteTimeUtc($global:_autovenv_synced[0])) { return $true }
     }
+    if ($global:_autovenv_redirect.Length -and (_autovenv_redirect_changed)) { return $true }
     return $false
 }
 
@@ -133,6 +136,22 @@ function global:_autovenv_realpath([string]$path) {
     if (-not $done) { $done = '/' }
     if (-not [System.IO.Path]::Exists($done)) { return '' }
     return $done
+}
+
+# Does the redirect file no longer hold the text the answer was made from? (Its own function,
+# as in the other snippets.) It is read only while it has a redirect's size (1 to 4096 bytes,
+# hook/venvs.py): .NET cannot tell a regular file from a FIFO, whose read would block the
+# prompt, but a FIFO or a device has no size.
+function global:_autovenv_redirect_changed {
+    $path = $global:_autovenv_redirect[0]
+    $info = [System.IO.FileInfo]::new($path)
+    if (-not $info.Exists -or $info.Length -eq 0 -or $info.Length -gt 4096) { return $true }
+    try {
+        return [System.IO.File]::ReadAllText($path, [System.Text.UTF8Encoding]::new($false)) -cne
+            [string]$global:_autovenv_redirect[1]
+    } catch {
+        return $true
+    }
 }
 
 # --- Run the helper and apply its answer; on failure keep the shell working and warn once ---
@@ -264,7 +283,8 @@ if ($null -eq (Microsoft.PowerShell.Utility\Get-Variable -Name _autovenv_loaded 
             }
         }
         # (a venv reached through a symbolic link is resolved in the hook, by the watch test)
-        if ($watched -or $global:_autovenv_same.Length -or $dir -cne $global:_autovenv_pwd -or
+        if ($watched -or $global:_autovenv_same.Length -or $global:_autovenv_redirect.Length -or
+                $dir -cne $global:_autovenv_pwd -or
                 ([System.Environment]::GetEnvironmentVariable('AUTOVENV_DISABLE') + '/' +
                 [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')) -cne $global:_autovenv_seen) {
             try { _autovenv_hook $dir $watched } catch { $global:_autovenv_seen = '' }

@@ -169,7 +169,8 @@ def test_snippet_calls_nothing_a_user_can_alias():
     # `& $variable` calls what the variable holds: no lookup by name.
     bare = {n for n in names if "\\" not in n and not n.startswith("$")}
     own = {"_autovenv_in_scope", "_autovenv_watch_changed", "_autovenv_run", "_autovenv_hook",
-           "_autovenv_apply", "_autovenv_prompt_prefix", "_autovenv_complete", "_autovenv_realpath"}
+           "_autovenv_apply", "_autovenv_prompt_prefix", "_autovenv_complete", "_autovenv_realpath",
+           "_autovenv_redirect_changed"}
     assert bare <= own, bare
     qualified = {n for n in names - bare if not n.startswith("$")}
     assert qualified and all(n.startswith("Microsoft.PowerShell.") for n in qualified), qualified

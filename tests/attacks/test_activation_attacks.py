@@ -187,11 +187,7 @@ def test_a_retargeted_venv_symlink_is_noticed_at_the_next_prompt(tmp_path, open_
     usable(s)
 
 
-@pytest.mark.parametrize("shell_name", [
-    *(shell for shell in SHELLS if shell != "pwsh"),
-    pytest.param("pwsh", marks=pytest.mark.xfail(strict=True, reason=(
-        "the pwsh snippet does not notice at the next prompt that a .venv redirect file now names "
-        "another venv (bash, zsh, fish and elvish do); PATH still names the checked one")))])
+@pytest.mark.parametrize("shell_name", SHELLS)
 @pytest.mark.parametrize("how", ["in place", "renamed over"])
 def test_a_redirect_edited_to_name_a_shipped_venv_is_noticed_at_the_next_prompt(
         tmp_path, open_shell, shell_name, how):

@@ -123,3 +123,30 @@ def test_cd_across_a_boundary_spawns_one_python(tmp_path, open_shell, shell):
     spawned, programs = traced(s, "out", ["cd /"])
     assert (spawned, programs) == (1, [PYTHON])
     assert "VIRTUAL_ENV" not in s.environ()
+
+
+def redirect_project(root: Path) -> tuple[Path, Path]:
+    """A trusted project whose .venv is a redirect file naming a venv beside it; the venv."""
+    from autovenv.hook.trust import TrustStore
+
+    p = root / "proj"
+    (p / "src").mkdir(parents=True)
+    (p / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    venv = root / "envs" / "v"
+    make_venv(venv)
+    (p / ".venv").write_text("../envs/v\n")
+    TrustStore({"AUTOVENV_DATA_DIR": str(root / "autovenv-data")}).allow(str(venv))
+    return p, venv
+
+
+@pytest.mark.parametrize("shell", [*ALL_SHELLS, "pwsh"])
+def test_plain_prompts_in_a_redirected_project_spawn_nothing(tmp_path, open_shell, shell):
+    """Each prompt checks that the redirect file still holds its text and still names the
+    venv that was checked, with the shell's own means: no process."""
+    proj, venv = redirect_project(tmp_path)
+    s = open_shell(shell)
+    s.run(f"cd {proj}/src")
+    assert s.environ()["VIRTUAL_ENV"] == os.path.realpath(venv)
+    noop = {"elvish": "nop", "pwsh": "$null"}.get(shell, "true")
+    spawned, programs = traced(s, "prompts", [noop] * 20)
+    assert (spawned, programs) == (0, [])
