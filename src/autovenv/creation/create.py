@@ -27,18 +27,12 @@ import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.creation import backend, failures, locks, staging
 from autovenv.creation.progress import Progress
 from autovenv.hook import config, discover, fs, locations, trust, venvs
 from autovenv.hook.atomicfile import atomic_write
 from autovenv.hook.errors import ConfigError, CreateError, NoInterpreter
+from autovenv.hook.records import Record, dataclass
 
 __all__ = ["CreateError", "Progress", "Result", "build", "make", "on_entry"]
 

@@ -12,17 +12,11 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.creation.backend import clean_env
 from autovenv.creation.cachefile import read_records, write_records
 from autovenv.creation.candidates import minor_of, version_dirs
 from autovenv.hook import fs, locations
+from autovenv.hook.records import Record, dataclass
 
 CACHE_NAME = "interpreters.tsv"
 CACHE_HEADER = ("# autovenv interpreter cache 2: path, stat, version, release, implementation, "

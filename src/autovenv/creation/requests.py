@@ -7,14 +7,8 @@ one message (refused_request).
 from __future__ import annotations
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.hook.errors import NoInterpreter
+from autovenv.hook.records import Record, dataclass
 
 IMPLEMENTATIONS = ("cpython", "python", "pypy", "graalpy")
 SUFFIX_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-")

@@ -16,14 +16,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
-if TYPE_CHECKING:  # type checkers know dataclasses; the creation path imports the lean stand-in
-    from dataclasses import dataclass, field
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass, field
-
 from autovenv.hook.errors import ConfigError
+from autovenv.hook.records import Record, dataclass, field
 from autovenv.hook.tomlfile import parse_toml, read_toml
 
 CREATE = ("auto", "never")

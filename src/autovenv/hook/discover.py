@@ -14,14 +14,8 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass, field
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass, field
-
 from autovenv.hook import venvs
+from autovenv.hook.records import Record, dataclass, field
 
 STRONG_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 WEAK_MARKER_FILES = (".python-version",)

@@ -15,15 +15,9 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.hook import discover, plan, scope, shells, venvs
 from autovenv.hook.messages import Messages, printable, shell_word
+from autovenv.hook.records import Record, dataclass
 
 SAID_SEP = "\x1f"
 

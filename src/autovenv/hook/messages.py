@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass, field
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass, field
+from autovenv.hook.records import Record, dataclass, field
 
 
 def printable(text: str) -> str:

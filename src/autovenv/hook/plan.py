@@ -12,12 +12,7 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
+from autovenv.hook.records import Record, dataclass
 
 # Exported state: which venv autovenv activated and the PATH entry it added.
 STATE_VENV = "AUTOVENV_VENV"

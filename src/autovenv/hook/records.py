@@ -3,7 +3,9 @@
 The per-cd helper must start in about the time of a bare interpreter; importing dataclasses
 pulls in inspect, re and copy (~20 ms here). Records inherit `Record`, which holds what they
 use once: fields from annotations, defaults, `field(default_factory=...)`, ==, repr, frozen +
-hash. The `dataclass` decorator only marks a class frozen; type checkers see the real one.
+hash. The `dataclass` decorator only marks a class frozen. Type checkers see the real
+`dataclasses` names instead (the end of this file): modules import Record, dataclass and field
+from here either way.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ class _Factory:
         self.make = make
 
 
-def field(default_factory):  # type: ignore[no-untyped-def]
+def _field(default_factory):  # type: ignore[no-untyped-def]
     return _Factory(default_factory)
 
 
-class Record:
+class _Record:
     """Base of the hook path's records: fields are the annotated names, worked out at the
     first instance (a class that is never instantiated costs nothing more)."""
 
@@ -75,15 +77,25 @@ class Record:
         return f"{type(self).__qualname__}({inner})"
 
 
-def dataclass(cls=None, frozen=False):  # type: ignore[no-untyped-def]
+def _dataclass(cls=None, frozen=False):  # type: ignore[no-untyped-def]
     """The decorator records are written with (type checkers see the real one): the methods
     come from Record, so it only marks a frozen class."""
 
     def wrap(cls):  # type: ignore[no-untyped-def]
-        if not issubclass(cls, Record):
+        if not issubclass(cls, _Record):
             raise TypeError(f"{cls.__name__} must inherit autovenv.hook.records.Record")
         if frozen:
             cls._frozen = True
         return cls
 
     return wrap if cls is None else wrap(cls)
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the real rules, for the type checker
+    from dataclasses import dataclass as dataclass
+    from dataclasses import field as field
+
+    Record = object
+else:
+    Record, dataclass, field = _Record, _dataclass, _field

@@ -19,14 +19,8 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.hook import discover
+from autovenv.hook.records import Record, dataclass
 
 SEP = "\x1f"
 

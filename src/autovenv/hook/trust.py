@@ -15,15 +15,9 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.hook import venvs
 from autovenv.hook.locations import ALLOW, DENY, trust_dir, trust_record
+from autovenv.hook.records import Record, dataclass
 
 
 def record_name(real_venv: str) -> str:

@@ -11,14 +11,9 @@ import sys
 from autovenv.hook import fs
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
+if TYPE_CHECKING:
     from os import stat_result
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
+from autovenv.hook.records import Record, dataclass
 
 CFG_NAME = "pyvenv.cfg"
 # A redirect file is tiny; anything bigger is not one.

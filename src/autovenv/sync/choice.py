@@ -19,16 +19,12 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from dataclasses import dataclass, field
     from typing import Any
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass, field
 
 from autovenv.creation import backend
 from autovenv.hook import config, fs, venvs
 from autovenv.hook.errors import AutovenvError
+from autovenv.hook.records import Record, dataclass, field
 
 
 class SyncError(AutovenvError):

@@ -15,16 +15,12 @@ import time
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from dataclasses import dataclass
     from typing import BinaryIO
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
 
 from autovenv.creation import backend, locks
 from autovenv.hook import config, fs, locations, venvs
 from autovenv.hook.errors import AutovenvError
+from autovenv.hook.records import Record, dataclass
 from autovenv.sync import syncstate
 from autovenv.sync.choice import SyncError, choose
 

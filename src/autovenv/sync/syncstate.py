@@ -18,15 +18,9 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-if TYPE_CHECKING:  # type checkers know dataclasses; the hook imports the lean stand-in
-    from dataclasses import dataclass
-
-    Record = object
-else:
-    from autovenv.hook.records import Record, dataclass
-
 from autovenv.hook import fs, locations
 from autovenv.hook.insync import HEADER, INPUTS, OK, parse
+from autovenv.hook.records import Record, dataclass
 
 FAILED, INTERRUPTED = "failed", "interrupted"
 
