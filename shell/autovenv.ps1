@@ -234,9 +234,11 @@ function global:_autovenv_apply([string]$text) {
 # wrapped prompt runs (a prompt may Write-Host its own parts first), as text: never code.
 function global:_autovenv_prompt_prefix {
     $global:_autovenv_prefix = ''
-    if ($env:AUTOVENV_VENV -and $env:VIRTUAL_ENV -ceq $env:AUTOVENV_VENV -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
+    $venv = [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')
+    if ($venv -and $venv -ceq [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV') -and
+            -not [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_DISABLE_PROMPT')) {
         # No escape sequence reaches the terminal raw.
-        $global:_autovenv_prefix = '(' + [regex]::Replace([string]$env:VIRTUAL_ENV_PROMPT, '\p{Cc}', '') + ') '
+        $global:_autovenv_prefix = '(' + ([string][System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_PROMPT') -creplace '\p{Cc}', '') + ') '
     }
 }
 
