@@ -173,12 +173,17 @@ def read_regular(path: str, limit: int, prefix: bool = False) -> bytes:
         if st.st_size > limit and not prefix:
             raise NotAFile(f"{path} is too big ({st.st_size} bytes; autovenv reads up to {limit})")
         chunks, size = [], 0
-        while size <= limit:  # files of /proc say size 0 and hold more: the count decides
-            chunk = _read(fd, limit + 1 - size)
+        # Reads sized by what the file says it holds, plus one byte to see its end (not the
+        # limit: a buffer of a MiB for a file of a few bytes); files of /proc say size 0 and
+        # hold more, so the count of bytes read decides.
+        want = st.st_size + 1 if st.st_size else 1 << 16
+        while size <= limit:
+            chunk = _read(fd, min(want, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            want = 1 << 16
         data = b"".join(chunks)
         if len(data) > limit:
             if not prefix:
