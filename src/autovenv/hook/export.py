@@ -15,6 +15,7 @@ from autovenv.hook import fs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import TextIO
 from autovenv.hook import discover, plan, scope, shells, venvs
 from autovenv.hook.messages import Messages, printable, shell_word
 from autovenv.hook.records import Record, dataclass
@@ -233,14 +234,10 @@ def answer_text(env: Mapping[str, str], shell: shells.Shell, messages: Messages,
     return "".join(line + "\n" for line in lines), answer.scope
 
 
-def write(stream: object, text: str) -> None:
-    data = text.encode("utf-8", "surrogateescape")
-    buffer = getattr(stream, "buffer", None)
-    if buffer is not None:
-        buffer.write(data)
-        buffer.flush()
-    else:  # pragma: no cover - a replaced stream (tests)
-        stream.write(text)  # type: ignore[attr-defined]
+def write(stream: TextIO, text: str) -> None:
+    """`text` to a standard stream in UTF-8, a name's undecodable bytes as they were."""
+    stream.buffer.write(text.encode("utf-8", "surrogateescape"))
+    stream.buffer.flush()
 
 
 def main(argv: list[str]) -> int:
