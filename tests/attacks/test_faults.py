@@ -33,16 +33,7 @@ from tests.attacks.conftest import (
 )
 from tests.conftest import make_venv
 from tests.shells.harness import CURSOR_QUERY, ShellSession, rc_text
-
-
-def project(root: Path, name: str = "proj", allow: bool = True) -> Path:
-    p = root / name
-    p.mkdir(parents=True)
-    (p / "pyproject.toml").write_text("[project]\nname = 'x'\n")
-    make_venv(p / ".venv")
-    if allow:
-        TrustStore({"AUTOVENV_DATA_DIR": str(root / "autovenv-data")}).allow(str(p / ".venv"))
-    return p
+from tests.shells.test_activation import project
 
 
 def set_env(shell: str, name: str, value: str) -> str:
