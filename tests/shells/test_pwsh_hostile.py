@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from autovenv.hook import venvs
 from autovenv.hook.trust import TrustStore
+from tests.attacks.test_fuzz_names import read_env
 from tests.conftest import make_venv
 from tests.shells.test_hostile_names import path_cannot_hold
 
@@ -66,16 +67,6 @@ def test_fuzzed_project_names(tmp_path, open_shell):
     s = open_shell("pwsh")
     base = s.environ_sans_cwd()
     where, inside, outside = s.tmp / "where", s.tmp / "inside.env", s.tmp / "outside.env"
-
-    def read_env(path: Path) -> dict[str, str]:
-        env = {}
-        for item in path.read_bytes().split(b"\0"):
-            if item:
-                k, _, v = item.partition(b"=")
-                env[os.fsdecode(k)] = os.fsdecode(v)
-        for key in ("PWD", "OLDPWD", "_"):
-            env.pop(key, None)
-        return env
 
     @seed(17)
     @settings(max_examples=200, deadline=None, database=None,
